@@ -1,0 +1,146 @@
+/**
+ * analysis-result.ts: the records `analyzeCapture` returns, shared by reports, the CLI,
+ * scenario expectations and user tests. Pure types; no I/O.
+ */
+
+import type { Finding } from './analysis/expert.js';
+import type { CaptureFormatError } from './errors.js';
+
+export type { Finding };
+
+/** The TLS fields tshark shows for one frame (the oracle's `tls` object), plus an Info string. */
+export interface TlsFrameRecord {
+  readonly records: readonly {
+    readonly type: number | null;
+    readonly version: number;
+    readonly length: number | null;
+    readonly opaque: boolean;
+    readonly handshake_types: readonly number[];
+  }[];
+  readonly content_types: readonly (number | null)[];
+  readonly handshake_types: readonly number[];
+  readonly cipher_suite: number | null;
+  readonly version: number | null;
+  readonly client_version: number | null;
+  readonly supported_versions: readonly number[];
+  readonly sni: string | null;
+  readonly alpn: readonly string[];
+  readonly alerts: readonly { readonly level: number | null; readonly desc: number | null }[];
+}
+
+/** Per-frame view, in the oracle's JSONL schema (tshark field-suffix names). */
+export interface FrameRecord {
+  readonly frame: number;
+  readonly time_epoch: string;
+  readonly frame_len: number;
+  readonly cap_len: number;
+  /** Protocol chain, e.g. "eth:ethertype:ip:tcp:tls" (best effort, not compared). */
+  readonly protocols: string;
+  readonly ip_version: 4 | 6 | null;
+  readonly src: string | null;
+  readonly dst: string | null;
+  readonly stream: number | null;
+  readonly sport: number | null;
+  readonly dport: number | null;
+  readonly tcp_flags: number | null;
+  readonly seq: number | null;
+  readonly ack: number | null;
+  readonly seq_raw: number | null;
+  readonly ack_raw: number | null;
+  readonly nxtseq: number | null;
+  readonly tcp_len: number | null;
+  readonly win: number | null;
+  readonly win_raw: number | null;
+  /** tcp.analysis flag suffixes, sorted; fast/spurious also carry 'retransmission'. */
+  readonly flags: readonly string[];
+  readonly dup_ack_num: number | null;
+  readonly dup_ack_frame: number | null;
+  readonly tcp_in_error: boolean;
+  /** Final (two-pass) tcp.completeness of the frame's stream. */
+  readonly completeness: number | null;
+  readonly tls: TlsFrameRecord | null;
+  /** Outer layers before the innermost IP header, e.g. ["eth","vlan","ipv4","udp","gtp"]. */
+  readonly encap: readonly string[];
+  /** Wireshark-like Info column. */
+  readonly info: string;
+}
+
+/** How a TCP conversation ended (spec/tcp-analysis.md §10, our definitions). */
+export type Teardown = 'fin-close' | 'fin-then-rst' | 'rst-abort' | 'refused' | 'half-open' | 'open';
+
+/** Summary of one TLS session (one TCP stream). */
+export interface TlsSummary {
+  /** Negotiated version name, e.g. 'TLS 1.2', or undefined if no ServerHello was seen. */
+  readonly version: string | undefined;
+  /** IANA name of the chosen suite, e.g. 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'. */
+  readonly cipherSuite: string | undefined;
+  readonly sni: string | undefined;
+  /** The server's ALPN choice when visible (TLS ≤ 1.2), else the client's offer. */
+  readonly alpn: readonly string[];
+  /** The client's ALPN offer. */
+  readonly alpnOffered: readonly string[];
+  readonly clientHelloFrame: number | undefined;
+  readonly serverHelloFrame: number | undefined;
+  /** Frames of the first ChangeCipherSpec sent by client and by server. */
+  readonly changeCipherSpecFrames: readonly number[];
+  /** Frames of the first encrypted handshake message sent by client and by server. */
+  readonly encryptedHandshakeFrames: readonly number[];
+  /** Alerts; level/desc null when encrypted; `text` like tshark's Info ("Alert (Level: Fatal, Description: Unknown CA)"). */
+  readonly alerts: readonly {
+    readonly frame: number;
+    readonly level: number | null;
+    readonly desc: number | null;
+    readonly text: string;
+  }[];
+  /** True when tshark's view shows a HelloRetryRequest. */
+  readonly helloRetryRequest: boolean;
+}
+
+/** One TCP conversation (tcp.stream). */
+export interface ConversationReport {
+  readonly stream: number;
+  readonly client: { readonly address: string; readonly port: number };
+  readonly server: { readonly address: string; readonly port: number };
+  readonly firstFrame: number;
+  readonly lastFrame: number;
+  readonly startNs: bigint;
+  readonly endNs: bigint;
+  readonly completeness: number;
+  readonly handshake: {
+    readonly synFrame: number | undefined;
+    readonly synAckFrame: number | undefined;
+    readonly ackFrame: number | undefined;
+    readonly rttNs: number | undefined;
+    readonly complete: boolean;
+  };
+  readonly teardown: Teardown;
+  readonly teardownFrames: readonly number[];
+  /** Per direction: [client→server, server→client]. */
+  readonly bytes: readonly [number, number];
+  readonly segments: readonly [number, number];
+  readonly retransmissions: readonly [number, number];
+  readonly tls: TlsSummary | undefined;
+}
+
+/** Connections one client opened to one server within a short window (the browser's dual connection). */
+export interface ParallelConnections {
+  readonly client: string;
+  readonly server: string;
+  readonly streams: readonly number[];
+  /** Streams that carried little or no application data and closed early. */
+  readonly idleStreams: readonly number[];
+}
+
+/** Everything `analyzeCapture` returns. */
+export interface Analysis {
+  readonly source: string;
+  readonly frameCount: number;
+  readonly frames: readonly FrameRecord[];
+  readonly findings: readonly Finding[];
+  readonly conversations: readonly ConversationReport[];
+  readonly parallelConnections: readonly ParallelConnections[];
+  /** Count of findings per id. */
+  readonly expertCounts: Readonly<Record<string, number>>;
+  /** Set when the capture is damaged part-way: everything above covers the frames before the damage. */
+  readonly readError: CaptureFormatError | undefined;
+}

@@ -1,0 +1,826 @@
+/**
+ * tls-analyzer.ts: TLS over TCP as tshark 4.0.17 reports it (spec/tls-analysis.md): port/heuristic/STARTTLS
+ * routing, TCP-driven record reassembly, record and handshake parsing, per-frame `tls` objects and per-stream
+ * summaries. A pure fold over TCP-analysed segments; must not import capture/, harness/, cap or node:tls.
+ */
+import { decodeAlert, formatAlert } from '../../decode/tls/tls-alert.js';
+import { cipherSuiteName } from '../../decode/tls/tls-cipher-suites.js';
+import {
+  ContentType,
+  handshakeFragmentName,
+  handshakeTypeName,
+  HandshakeType,
+  isKnownHandshakeType,
+  isValidContentType,
+  sslv2MessageName,
+  TlsVersion,
+  tlsVersionName,
+} from '../../decode/tls/tls-constants.js';
+import { decodeClientHello, decodeServerHello } from '../../decode/tls/tls-hello.js';
+import type { TlsServerHello } from '../../decode/tls/tls-hello.js';
+import {
+  isHeuristicSslv2ClientHello,
+  isHeuristicTlsRecordHeader,
+  isPlausibleSslv2Message,
+  isSslv2ClientHelloStart,
+  looksLikeSslv2Record,
+  looksLikeTlsRecord,
+  readSslv2RecordHeader,
+  startsWithPrintableText,
+  TLS_RECORD_HEADER_LENGTH,
+} from '../../decode/tls/tls-record.js';
+import { seqAdd, seqDiff, seqLe, seqLt } from '../../packet/seq.js';
+import { isSmtpReady220, isSmtpStartTlsCommand, routeByPorts, TLS_PORTS } from './tls-ports.js';
+import type { TlsPortRoute } from './tls-ports.js';
+
+/** One TCP segment as TLS sees it. The lead maps TCP analysis results onto this. */
+export interface TlsSegmentInput {
+  /** 1-based frame number. */
+  readonly frame: number;
+  /** tcp.stream; a new stream number means fresh TLS state (port reuse). */
+  readonly stream: number;
+  /** Which side of the conversation sent it. */
+  readonly direction: 0 | 1;
+  readonly srcPort: number;
+  readonly dstPort: number;
+  /** Destination port of the captured SYN; undefined when no SYN was seen. */
+  readonly serverPort: number | undefined;
+  /** Raw TCP sequence number of the first payload byte. */
+  readonly seq: number;
+  /** Captured TCP payload (shorter than segmentLength when the snaplen cut it). A view; not kept. */
+  readonly payload: Buffer;
+  /** Payload length announced by the IP header. */
+  readonly segmentLength: number;
+  /** TCP flagged retransmission (also fast/spurious) or out_of_order: not handed to TLS (spec §3.3). */
+  readonly retransmissionOrOutOfOrder: boolean;
+}
+
+/** One record of a frame, as the oracle's `tls.records[]` entry. */
+export interface TlsRecordInfo {
+  /** Content type byte; null for SSLv2. */
+  readonly type: number | null;
+  /** Record header version as on the wire; 2 for SSLv2. */
+  readonly version: number | null;
+  /** Length field (body bytes); null for an SSLv2 record shown as Encrypted Data. */
+  readonly length: number | null;
+  /** Shown as `opaque_type` (TLS 1.3 session, type 23, spec §4.2). */
+  readonly opaque: boolean;
+  /** Plaintext handshake messages reported on this record, in order. */
+  readonly handshake_types: number[];
+}
+
+/** An alert record: level/desc null when encrypted. */
+export interface TlsAlertInfo {
+  readonly level: number | null;
+  readonly desc: number | null;
+}
+
+/**
+ * The TLS result of one frame. `JSON.stringify` gives exactly the oracle's `tls` object (see
+ * shared/tools/oracle.sh); `info` (tshark's Info column text) and `malformed` are extra, not serialised.
+ */
+export class TlsFrameInfo {
+  /** 1-based frame number. */
+  readonly frame: number;
+  /** tcp.stream. */
+  readonly stream: number;
+  readonly records: TlsRecordInfo[] = [];
+  readonly content_types: (number | null)[] = [];
+  readonly handshake_types: number[] = [];
+  cipher_suite: number | null = null;
+  version: number | null = null;
+  client_version: number | null = null;
+  readonly supported_versions: number[] = [];
+  sni: string | null = null;
+  readonly alpn: string[] = [];
+  readonly alerts: TlsAlertInfo[] = [];
+  /** tshark raised an exception while dissecting TLS in this frame (e.g. a zero-length record at the end). */
+  malformed = false;
+  /** Info column items, joined by `info`. */
+  readonly infoItems: string[] = [];
+
+  /** @param frame frame number @param stream tcp.stream */
+  constructor(frame: number, stream: number) {
+    this.frame = frame;
+    this.stream = stream;
+  }
+
+  /** tshark's Info column for the frame, e.g. `Server Hello, Change Cipher Spec, Encrypted Handshake Message`. */
+  get info(): string {
+    return this.infoItems.join(', ');
+  }
+
+  /** The oracle's `tls` object, key for key. */
+  toJSON(): object {
+    return {
+      records: this.records,
+      content_types: this.content_types,
+      handshake_types: this.handshake_types,
+      cipher_suite: this.cipher_suite,
+      version: this.version,
+      client_version: this.client_version,
+      supported_versions: this.supported_versions,
+      sni: this.sni,
+      alpn: this.alpn,
+      alerts: this.alerts,
+    };
+  }
+}
+
+/** An alert seen on a stream, for the conversation report. */
+export interface TlsStreamAlert {
+  readonly frame: number;
+  readonly direction: 0 | 1;
+  /** null when encrypted. */
+  readonly level: number | null;
+  readonly desc: number | null;
+  /** `Alert (Level: Fatal, Description: Unknown CA)` or `Encrypted Alert`. */
+  readonly text: string;
+}
+
+/** What one TCP stream's TLS session looked like, for the conversation report. */
+export interface TlsStreamSummary {
+  readonly stream: number;
+  /** Negotiated version from the last ServerHello (supported_versions if present), undefined without one. */
+  readonly version: number | undefined;
+  /** `TLS 1.3`, `TLS 1.2`, … or undefined. */
+  readonly versionName: string | undefined;
+  readonly cipherSuite: number | undefined;
+  /** IANA name, e.g. `TLS_AES_256_GCM_SHA384`. */
+  readonly cipherSuiteName: string | undefined;
+  /** First server_name of the first ClientHello. */
+  readonly sni: string | undefined;
+  /** ALPN names offered by the first ClientHello. */
+  readonly alpnOffered: readonly string[];
+  /** ALPN name chosen in a ServerHello (TLS 1.2 only; TLS 1.3 hides it in EncryptedExtensions). */
+  readonly alpnSelected: string | undefined;
+  readonly alerts: readonly TlsStreamAlert[];
+  /** Direction that sent the first ClientHello. */
+  readonly clientDirection: 0 | 1 | undefined;
+  readonly clientHelloFrame: number | undefined;
+  readonly helloRetryRequestFrame: number | undefined;
+  /** First ServerHello that is not a HelloRetryRequest. */
+  readonly serverHelloFrame: number | undefined;
+  /** First ChangeCipherSpec per direction [0, 1]. */
+  readonly changeCipherSpecFrames: readonly [number | undefined, number | undefined];
+  /** First Encrypted Handshake Message per direction [0, 1]. */
+  readonly encryptedHandshakeFrames: readonly [number | undefined, number | undefined];
+}
+
+/** Stateful TLS analysis: push segments in file order. */
+export interface TlsAnalyzer {
+  /** Analyses one segment; returns the frame's TLS result, or null when no record was reported on it. */
+  push(input: TlsSegmentInput): TlsFrameInfo | null;
+  /** One summary per stream that TLS dissected at least one record of, by stream number. */
+  summarize(): TlsStreamSummary[];
+}
+
+/**
+ * Upper bound of bytes buffered for one pending PDU. A TLS record is at most 5 + 65 535 bytes and the
+ * "one more segment" case adds at most 4 header bytes to one segment, so a legitimate PDU never reaches it;
+ * it only stops a corrupt stream from growing memory (the PDU is dropped, as a never-completing one would be).
+ */
+export const MAX_PENDING_PDU_BYTES = 65_536 + 18_432;
+
+/** Upper bound of bytes kept for a handshake message split over records (beyond it only its length counts). */
+export const MAX_HANDSHAKE_REASSEMBLY_BYTES = 65_536;
+
+/** Session version UNKNOWN (tshark's SSL_VER_UNKNOWN). */
+const VERSION_UNKNOWN = 0;
+
+// A fragment of a pending PDU at `offset` bytes from its start.
+interface PduFragment {
+  readonly offset: number;
+  readonly data: Buffer;
+}
+
+/** A TLS record (or header) begun but not completed in one TCP direction (tshark's multisegment PDU). */
+interface PendingPdu {
+  readonly startSeq: number;
+  /** Exclusive end; for `entireSegment`, the end of the segment that asked plus one. */
+  endSeq: number;
+  /** Only part of a header was seen: the whole next segment joins (DESEGMENT_ONE_MORE_SEGMENT). */
+  entireSegment: boolean;
+  readonly fragments: PduFragment[];
+  storedBytes: number;
+  /** The fragment reaching endSeq was stored: the total length is known. */
+  lastSeen: boolean;
+}
+
+/** A handshake message collecting its pieces from successive handshake records (spec §5.2). */
+interface PendingHandshake {
+  /** Bytes collected so far (only kept while ≤ MAX_HANDSHAKE_REASSEMBLY_BYTES). */
+  readonly chunks: Buffer[];
+  collected: number;
+  /** First 4 bytes once known: type and 24-bit length. */
+  header: Buffer;
+}
+
+/** TLS session state of one side (tshark keys it by "is from server"). */
+interface SessionSide {
+  /** Frame of this side's last ChangeCipherSpec; 0 = none (spec §5.1). */
+  ccsFrame: number;
+  pendingHandshake: PendingHandshake | undefined;
+}
+
+interface StreamState {
+  readonly stream: number;
+  readonly route: TlsPortRoute;
+  /** SMTP: the SMTP server port. */
+  readonly routePort: number | undefined;
+  /** TLS is the conversation dissector from this frame on (heuristic or STARTTLS); 0 = not set. */
+  tlsFromFrame: number;
+  /** SMTP: the client asked STARTTLS and the reply is pending. */
+  startTlsAsked: boolean;
+  /** tshark's session->version. */
+  version: number;
+  /** Direction of the server once a ClientHello named it (ssl_set_server). */
+  serverDirection: 0 | 1 | undefined;
+  readonly sides: [SessionSide, SessionSide];
+  readonly pending: [PendingPdu | undefined, PendingPdu | undefined];
+  // Summary.
+  dissectedRecords: boolean;
+  lastServerHello: TlsServerHello | undefined;
+  sni: string | undefined;
+  alpnOffered: string[] | undefined;
+  alpnSelected: string | undefined;
+  alerts: TlsStreamAlert[];
+  clientDirection: 0 | 1 | undefined;
+  clientHelloFrame: number | undefined;
+  helloRetryRequestFrame: number | undefined;
+  serverHelloFrame: number | undefined;
+  readonly ccsFrames: [number | undefined, number | undefined];
+  readonly encryptedHandshakeFrames: [number | undefined, number | undefined];
+}
+
+/** How parsing one buffer ended. */
+interface ParseOutcome {
+  /** Offset of an unfinished record, or −1 when the buffer was used up. */
+  needOffset: number;
+  /** Bytes still needed, or 0 for "one more segment" (partial header). */
+  needBytes: number;
+}
+
+const INFO_CCS = 'Change Cipher Spec';
+const INFO_APP_DATA = 'Application Data';
+const INFO_ENCRYPTED_ALERT = 'Encrypted Alert';
+const INFO_ENCRYPTED_HANDSHAKE = 'Encrypted Handshake Message';
+const INFO_IGNORED = 'Ignored Unknown Record';
+const INFO_CONTINUATION = 'Continuation Data';
+const INFO_HRR = 'Hello Retry Request';
+const INFO_SSLV2_ENCRYPTED = 'Encrypted Data';
+
+function isKnownSessionVersion(version: number): boolean {
+  return (version >= TlsVersion.Ssl3 && version <= TlsVersion.Tls13) || version === TlsVersion.Tlcp;
+}
+
+/** Per-frame, per-segment working context (one object per pushed TLS segment). */
+class FrameContext {
+  result: TlsFrameInfo | undefined;
+  aborted = false;
+  constructor(
+    readonly input: TlsSegmentInput,
+    readonly state: StreamState,
+  ) {}
+
+  out(): TlsFrameInfo {
+    this.result ??= new TlsFrameInfo(this.input.frame, this.input.stream);
+    return this.result;
+  }
+
+  /** The session side of this segment's sender (tshark's ssl_packet_from_server). */
+  side(): SessionSide {
+    const st = this.state;
+    const fromServer =
+      st.serverDirection !== undefined ? this.input.direction === st.serverDirection : TLS_PORTS.has(this.input.srcPort);
+    return st.sides[fromServer ? 1 : 0];
+  }
+}
+
+/**
+ * Creates a TLS analyzer (spec/tls-analysis.md).
+ * @example
+ * const tls = createTlsAnalyzer();
+ * const info = tls.push({ frame: 4, stream: 0, direction: 0, srcPort: 40000, dstPort: 443, serverPort: 443,
+ *   seq: 1001, payload, segmentLength: payload.length, retransmissionOrOutOfOrder: false });
+ * JSON.stringify(info); // the oracle's `tls` object, or null
+ */
+export function createTlsAnalyzer(): TlsAnalyzer {
+  const streams = new Map<number, StreamState>();
+
+  function newStream(input: TlsSegmentInput): StreamState {
+    const decision = routeByPorts(input.serverPort, input.srcPort, input.dstPort);
+    return {
+      stream: input.stream,
+      route: decision.route,
+      routePort: decision.port,
+      tlsFromFrame: 0,
+      startTlsAsked: false,
+      version: VERSION_UNKNOWN,
+      serverDirection: undefined,
+      sides: [
+        { ccsFrame: 0, pendingHandshake: undefined },
+        { ccsFrame: 0, pendingHandshake: undefined },
+      ],
+      pending: [undefined, undefined],
+      dissectedRecords: false,
+      lastServerHello: undefined,
+      sni: undefined,
+      alpnOffered: undefined,
+      alpnSelected: undefined,
+      alerts: [],
+      clientDirection: undefined,
+      clientHelloFrame: undefined,
+      helloRetryRequestFrame: undefined,
+      serverHelloFrame: undefined,
+      ccsFrames: [undefined, undefined],
+      encryptedHandshakeFrames: [undefined, undefined],
+    };
+  }
+
+  function push(input: TlsSegmentInput): TlsFrameInfo | null {
+    // Spec §3.3: flagged segments reach no dissector at all.
+    if (input.retransmissionOrOutOfOrder || input.payload.length === 0) return null;
+    let st = streams.get(input.stream);
+    if (st === undefined) {
+      st = newStream(input);
+      streams.set(input.stream, st);
+    }
+    if (!routeToTls(st, input)) return null;
+    const ctx = new FrameContext(input, st);
+    desegment(ctx);
+    const result = ctx.result;
+    if (result === undefined || result.records.length === 0) return null;
+    st.dissectedRecords = true;
+    return result;
+  }
+
+  /** Spec §1: conversation dissector, then port table, then heuristic. */
+  function routeToTls(st: StreamState, input: TlsSegmentInput): boolean {
+    if (st.tlsFromFrame !== 0 && input.frame >= st.tlsFromFrame) return true;
+    switch (st.route) {
+      case 'tls':
+        return true;
+      case 'never':
+        return false;
+      case 'smtp':
+        trackSmtp(st, input);
+        return false;
+      case 'heuristic':
+        if (isHeuristicTlsRecordHeader(input.payload) || isHeuristicSslv2ClientHello(input.payload)) {
+          st.tlsFromFrame = input.frame;
+          return true;
+        }
+        return false;
+    }
+  }
+
+  /** Spec §1.4: `STARTTLS` from the client, then a `220` reply: TLS from the next frame on. */
+  function trackSmtp(st: StreamState, input: TlsSegmentInput): void {
+    if (input.dstPort === st.routePort) {
+      if (isSmtpStartTlsCommand(input.payload)) st.startTlsAsked = true;
+    } else if (st.startTlsAsked && input.srcPort === st.routePort) {
+      st.startTlsAsked = false;
+      if (isSmtpReady220(input.payload)) st.tlsFromFrame = input.frame + 1;
+    }
+  }
+
+  /** Spec §3: TCP desegmentation driven by what TLS asks for. */
+  function desegment(ctx: FrameContext): void {
+    const { input, state } = ctx;
+    const payload = input.payload;
+    // tshark desegments only segments whose bytes were all captured.
+    if (payload.length < input.segmentLength) {
+      parseBuffer(ctx, payload, input.segmentLength, false);
+      return;
+    }
+    const dir = input.direction;
+    const segEnd = seqAdd(input.seq, payload.length);
+    const p = state.pending[dir];
+    if (p === undefined || !(seqLe(p.startSeq, input.seq) && seqLt(input.seq, p.endSeq))) {
+      handOver(ctx, payload, input.seq, segEnd);
+      return;
+    }
+    // The segment belongs to P: store its bytes up to P's end.
+    const wasEntire = p.entireSegment;
+    const len = wasEntire ? payload.length : Math.min(payload.length, seqDiff(p.endSeq, input.seq));
+    const offset = seqDiff(input.seq, p.startSeq);
+    if (wasEntire) {
+      p.entireSegment = false;
+      p.endSeq = segEnd;
+      p.lastSeen = true;
+    } else if (!seqLt(segEnd, p.endSeq)) {
+      p.lastSeen = true;
+    }
+    if (p.storedBytes + len > MAX_PENDING_PDU_BYTES) {
+      state.pending[dir] = undefined;
+    } else {
+      // Copy: the payload is a view into a frame we do not own past this call.
+      p.fragments.push({ offset, data: Buffer.from(payload.subarray(0, len)) });
+      p.storedBytes += len;
+      const joined = p.lastSeen ? joinIfComplete(p) : undefined;
+      if (joined !== undefined) {
+        state.pending[dir] = undefined;
+        handOver(ctx, joined, p.startSeq, segEnd);
+      }
+    }
+    // Bytes after P's end form a new buffer, whether or not P completed (spec §3.2).
+    if (!wasEntire && len < payload.length) {
+      handOver(ctx, payload.subarray(len), seqAdd(input.seq, len), segEnd);
+    }
+  }
+
+  /** The PDU's bytes when [0, total) is covered without holes, else undefined. */
+  function joinIfComplete(p: PendingPdu): Buffer | undefined {
+    const total = seqDiff(p.endSeq, p.startSeq);
+    const sorted = p.fragments.length > 1 ? [...p.fragments].sort((a, b) => a.offset - b.offset) : p.fragments;
+    let covered = 0;
+    for (const f of sorted) {
+      if (f.offset > covered) return undefined;
+      covered = Math.max(covered, f.offset + f.data.length);
+    }
+    if (covered < total) return undefined;
+    const out = Buffer.alloc(total);
+    for (const f of sorted) f.data.copy(out, f.offset, 0, Math.min(f.data.length, total - f.offset));
+    return out;
+  }
+
+  /** Hands a buffer to TLS; an unfinished tail becomes the direction's pending PDU. */
+  function handOver(ctx: FrameContext, buf: Buffer, baseSeq: number, segEnd: number): void {
+    if (ctx.aborted) return;
+    const outcome = parseBuffer(ctx, buf, buf.length, true);
+    if (outcome === undefined || outcome.needOffset < 0) return;
+    const tail = buf.subarray(outcome.needOffset);
+    const startSeq = seqAdd(baseSeq, outcome.needOffset);
+    const entireSegment = outcome.needBytes === 0;
+    ctx.state.pending[ctx.input.direction] = {
+      startSeq,
+      endSeq: entireSegment ? seqAdd(segEnd, 1) : seqAdd(startSeq, tail.length + outcome.needBytes),
+      entireSegment,
+      fragments: [{ offset: 0, data: Buffer.from(tail) }],
+      storedBytes: tail.length,
+      lastSeen: false,
+    };
+  }
+
+  /**
+   * Spec §4: walks the records of one handed-over buffer. `reported` is the length TCP announced (larger
+   * than buf.length only for a snaplen-cut segment, which cannot be desegmented). Returns undefined when
+   * TLS refused the buffer (§1.3).
+   */
+  function parseBuffer(
+    ctx: FrameContext,
+    buf: Buffer,
+    reported: number,
+    canDesegment: boolean,
+  ): ParseOutcome | undefined {
+    if (startsWithPrintableText(buf)) return undefined;
+    const st = ctx.state;
+    const outcome: ParseOutcome = { needOffset: -1, needBytes: 0 };
+    let offset = 0;
+    while (offset < reported && !ctx.aborted) {
+      const v = st.version;
+      const available = reported - offset;
+      let next: number;
+      if (v === TlsVersion.Ssl2) {
+        next = parseSslv2Record(ctx, buf, offset, reported, canDesegment, outcome);
+      } else if (available < TLS_RECORD_HEADER_LENGTH) {
+        needMore(outcome, canDesegment, offset, 0, reported);
+        return outcome;
+      } else if (v !== VERSION_UNKNOWN && v !== TlsVersion.Tls13) {
+        next = isSslv2ClientHelloStart(buf, offset)
+          ? parseSslv2Record(ctx, buf, offset, reported, canDesegment, outcome)
+          : parseTlsRecord(ctx, buf, offset, reported, canDesegment, outcome);
+      } else if (looksLikeSslv2Record(buf, offset)) {
+        next = parseSslv2Record(ctx, buf, offset, reported, canDesegment, outcome);
+      } else if (looksLikeTlsRecord(buf, offset)) {
+        next = parseTlsRecord(ctx, buf, offset, reported, canDesegment, outcome);
+      } else {
+        ctx.out().infoItems.push(INFO_CONTINUATION);
+        next = reported;
+      }
+      if (outcome.needOffset >= 0) return outcome;
+      offset = next;
+    }
+    return outcome;
+  }
+
+  /** Asks for more data (or stops when desegmentation is impossible); returns the next offset. */
+  function needMore(outcome: ParseOutcome, canDesegment: boolean, offset: number, bytes: number, reported: number): number {
+    if (!canDesegment) return reported;
+    outcome.needOffset = offset;
+    outcome.needBytes = bytes;
+    return offset;
+  }
+
+  /** Spec §4.2: one TLS record at `offset`; returns the offset after it. */
+  function parseTlsRecord(
+    ctx: FrameContext,
+    buf: Buffer,
+    offset: number,
+    reported: number,
+    canDesegment: boolean,
+    outcome: ParseOutcome,
+  ): number {
+    const st = ctx.state;
+    const v = st.version;
+    const available = reported - offset;
+    const type = buf[offset];
+    // TLS 1.0–1.2 (RFC 2246 §6) ignore unknown records: the rest of the buffer goes with it.
+    if ((v === TlsVersion.Tls10 || v === TlsVersion.Tls11 || v === TlsVersion.Tls12 || v === TlsVersion.Tlcp) && !isValidContentType(type)) {
+      ctx.out().infoItems.push(INFO_IGNORED);
+      return reported;
+    }
+    if (available < TLS_RECORD_HEADER_LENGTH) return needMore(outcome, canDesegment, offset, 0, reported);
+    const version = buf.readUInt16BE(offset + 1);
+    const length = buf.readUInt16BE(offset + 3);
+    if (!isValidContentType(type)) {
+      ctx.out().infoItems.push(INFO_CONTINUATION);
+      return offset + TLS_RECORD_HEADER_LENGTH + length;
+    }
+    if (available < TLS_RECORD_HEADER_LENGTH + length) {
+      return needMore(outcome, canDesegment, offset, TLS_RECORD_HEADER_LENGTH + length - available, reported);
+    }
+    const out = ctx.out();
+    const record: TlsRecordInfo = {
+      type,
+      version,
+      length,
+      opaque: v === TlsVersion.Tls13 && type === ContentType.ApplicationData,
+      handshake_types: [],
+    };
+    out.records.push(record);
+    out.content_types.push(type);
+    const bodyStart = offset + TLS_RECORD_HEADER_LENGTH;
+    const bodyEnd = bodyStart + length;
+    // tshark reads the first body byte to decide whether the record sets the version; past the captured
+    // bytes that read throws and ends the frame's TLS (spec §4.2 step 6).
+    if (bodyStart >= buf.length || bodyEnd > buf.length) {
+      out.malformed = true;
+      ctx.aborted = true;
+      return reported;
+    }
+    if (v === VERSION_UNKNOWN) trySetVersionFromRecord(st, type, buf[bodyStart], version);
+    const body = buf.subarray(bodyStart, bodyEnd);
+    switch (type) {
+      case ContentType.ChangeCipherSpec: {
+        out.infoItems.push(INFO_CCS);
+        ctx.side().ccsFrame = ctx.input.frame;
+        st.ccsFrames[ctx.input.direction] ??= ctx.input.frame;
+        break;
+      }
+      case ContentType.Alert:
+        parseAlert(ctx, body);
+        break;
+      case ContentType.Handshake:
+        parseHandshakeRecord(ctx, body, record);
+        break;
+      case ContentType.ApplicationData:
+        out.infoItems.push(INFO_APP_DATA);
+        break;
+      case ContentType.Heartbeat:
+        out.infoItems.push(heartbeatInfo(body));
+        break;
+      default:
+        // Type 25 (RFC 9146 connection ID) is reported without an Info item.
+        break;
+    }
+    return bodyEnd;
+  }
+
+  /** Spec §4.1: an authoritative record sets the unknown session version. */
+  function trySetVersionFromRecord(st: StreamState, type: number, firstBodyByte: number, version: number): void {
+    if (!isKnownSessionVersion(version)) return;
+    if (type === ContentType.Handshake) {
+      if (firstBodyByte === HandshakeType.ClientHello || !isKnownHandshakeType(firstBodyByte)) return;
+    }
+    st.version = version;
+  }
+
+  /** Spec §5.4: exactly 2 bytes are a plaintext alert, anything else is encrypted. */
+  function parseAlert(ctx: FrameContext, body: Buffer): void {
+    const out = ctx.out();
+    const alert = decodeAlert(body);
+    const text = alert === undefined ? INFO_ENCRYPTED_ALERT : formatAlert(alert);
+    out.infoItems.push(text);
+    const level = alert === undefined ? null : alert.level;
+    const desc = alert === undefined ? null : alert.description;
+    out.alerts.push({ level, desc });
+    ctx.state.alerts.push({ frame: ctx.input.frame, direction: ctx.input.direction, level, desc, text });
+  }
+
+  /** tshark's heartbeat label: plausible plaintext (RFC 6520 §4) or encrypted. */
+  function heartbeatInfo(body: Buffer): string {
+    if (body.length < 3) return 'Encrypted Heartbeat';
+    const type = body[0];
+    const payloadLength = body.readUInt16BE(1);
+    const plaintext = body.length <= 19 || 3 + payloadLength + 16 <= body.length;
+    if (plaintext && type === 1) return 'Heartbeat Request';
+    if (plaintext && type === 2) return 'Heartbeat Response';
+    return 'Encrypted Heartbeat';
+  }
+
+  /** Spec §5.1 step 2: tshark's guess that a handshake record is encrypted. */
+  function looksEncrypted(ctx: FrameContext, body: Buffer, side: SessionSide): boolean {
+    if (body.length < 16) return false;
+    // TLS 1.2 AEAD: the first encrypted record starts with an all-zero explicit nonce.
+    if (body[0] === 0 && body[1] === 0 && body[2] === 0 && body[3] === 0 && body[4] === 0) return true;
+    if (side.ccsFrame > 0 && ctx.input.frame > side.ccsFrame) return true;
+    if (!isKnownHandshakeType(body[0])) return true;
+    return ((body[1] << 16) | (body[2] << 8) | body[3]) >= 0x10000;
+  }
+
+  /** Spec §5.1/§5.2: the handshake messages of one record. */
+  function parseHandshakeRecord(ctx: FrameContext, body: Buffer, record: TlsRecordInfo): void {
+    const side = ctx.side();
+    const out = ctx.out();
+    let p = 0;
+    let isFirst = true;
+    const hs = side.pendingHandshake;
+    if (hs !== undefined) {
+      // The record continues a message begun in an earlier record of this side.
+      let msgLength = 0;
+      if (hs.header.length >= 4) {
+        msgLength = 4 + hs.header.readUIntBE(1, 3);
+      } else if (hs.header.length + body.length >= 4) {
+        const joined = Buffer.concat([hs.header, body.subarray(0, 4 - hs.header.length)]);
+        msgLength = 4 + joined.readUIntBE(1, 3);
+      }
+      let subset = body.length;
+      if (msgLength > 0 && subset > msgLength - hs.collected) subset = msgLength - hs.collected;
+      appendHandshakePiece(hs, body.subarray(0, subset));
+      if (msgLength === 0 || hs.collected !== msgLength) return; // a middle piece: nothing reported
+      side.pendingHandshake = undefined;
+      const message = hs.chunks.length === 1 ? hs.chunks[0] : Buffer.concat(hs.chunks);
+      dissectMessage(ctx, message, msgLength, true, record, hs.collected <= MAX_HANDSHAKE_REASSEMBLY_BYTES);
+      p = subset;
+      isFirst = false;
+    } else if (looksEncrypted(ctx, body, side)) {
+      out.infoItems.push(INFO_ENCRYPTED_HANDSHAKE);
+      ctx.state.encryptedHandshakeFrames[ctx.input.direction] ??= ctx.input.frame;
+      return;
+    }
+    while (p < body.length) {
+      const remaining = body.length - p;
+      const msgLength = remaining >= 4 ? 4 + ((body[p + 1] << 16) | (body[p + 2] << 8) | body[p + 3]) : 0;
+      if (msgLength === 0 || remaining < msgLength) {
+        const piece = body.subarray(p);
+        const pending: PendingHandshake = { chunks: [], collected: 0, header: Buffer.alloc(0) };
+        appendHandshakePiece(pending, piece);
+        side.pendingHandshake = pending;
+        if (isFirst) out.infoItems.push(handshakeFragmentName(body[p]));
+        return;
+      }
+      dissectMessage(ctx, body.subarray(p, p + msgLength), msgLength, isFirst, record, true);
+      p += msgLength;
+      isFirst = false;
+    }
+  }
+
+  function appendHandshakePiece(hs: PendingHandshake, piece: Buffer): void {
+    if (hs.header.length < 4) {
+      hs.header = Buffer.concat([hs.header, piece.subarray(0, 4 - hs.header.length)]);
+    }
+    hs.collected += piece.length;
+    // Only hellos need their bytes; other messages are reported by type alone.
+    const type = hs.header[0];
+    if ((type === HandshakeType.ClientHello || type === HandshakeType.ServerHello) && hs.collected <= MAX_HANDSHAKE_REASSEMBLY_BYTES) {
+      hs.chunks.push(Buffer.from(piece));
+    }
+  }
+
+  /** One complete handshake message (tshark's dissect_tls_handshake_full). */
+  function dissectMessage(
+    ctx: FrameContext,
+    message: Buffer,
+    msgLength: number,
+    isFirst: boolean,
+    record: TlsRecordInfo,
+    haveBytes: boolean,
+  ): void {
+    const out = ctx.out();
+    const state = ctx.state;
+    const type = message[0];
+    const name = handshakeTypeName(type);
+    if (name === undefined && !isFirst) return;
+    const body = haveBytes ? message.subarray(4, msgLength) : Buffer.alloc(0);
+    let serverHello: TlsServerHello | undefined;
+    if (type === HandshakeType.ServerHello && haveBytes) serverHello = decodeServerHello(body);
+    let isHrr = false;
+    if (isFirst && type === HandshakeType.ServerHello && msgLength - 4 > 2 && serverHello !== undefined) {
+      if (isKnownSessionVersion(serverHello.negotiatedVersion)) state.version = serverHello.negotiatedVersion;
+      isHrr = serverHello.helloRetryRequest;
+    }
+    out.infoItems.push(isHrr ? INFO_HRR : (name ?? INFO_ENCRYPTED_HANDSHAKE));
+    if (name === undefined) return;
+    record.handshake_types.push(type);
+    out.handshake_types.push(type);
+    // The oracle reads hello fields only from records with an SSLv3+ header version.
+    const reportFields = record.version !== null && record.version >= TlsVersion.Ssl3;
+    if (type === HandshakeType.ClientHello) {
+      const hello = haveBytes ? decodeClientHello(body) : undefined;
+      state.serverDirection = ctx.input.direction === 0 ? 1 : 0;
+      if (hello === undefined) return;
+      if (hello.earlyData) state.version = TlsVersion.Tls13;
+      if (state.clientHelloFrame === undefined) {
+        state.clientHelloFrame = ctx.input.frame;
+        state.clientDirection = ctx.input.direction;
+        state.sni = hello.serverNames[0];
+        state.alpnOffered = [...hello.alpn];
+      }
+      if (!reportFields) return;
+      out.client_version ??= hello.legacyVersion;
+      if (out.sni === null && hello.serverNames.length > 0) out.sni = hello.serverNames[0];
+      out.alpn.push(...hello.alpn);
+      out.supported_versions.push(...hello.supportedVersions);
+    } else if (type === HandshakeType.ServerHello && serverHello !== undefined) {
+      state.lastServerHello = serverHello;
+      if (serverHello.helloRetryRequest) state.helloRetryRequestFrame ??= ctx.input.frame;
+      else state.serverHelloFrame ??= ctx.input.frame;
+      if (serverHello.alpn.length > 0) state.alpnSelected = serverHello.alpn[0];
+      if (!reportFields) return;
+      if (out.cipher_suite === null && serverHello.cipherSuite !== undefined) out.cipher_suite = serverHello.cipherSuite;
+      out.version ??= serverHello.supportedVersions.length > 0 ? serverHello.supportedVersions[0] : serverHello.legacyVersion;
+      out.supported_versions.push(...serverHello.supportedVersions);
+      out.alpn.push(...serverHello.alpn);
+    }
+  }
+
+  /** Spec §4.4: one SSLv2 record at `offset`; returns the offset after it. */
+  function parseSslv2Record(
+    ctx: FrameContext,
+    buf: Buffer,
+    offset: number,
+    reported: number,
+    canDesegment: boolean,
+    outcome: ParseOutcome,
+  ): number {
+    const st = ctx.state;
+    const header = readSslv2RecordHeader(buf, offset);
+    if (header === undefined) return needMore(outcome, canDesegment, offset, 0, reported);
+    const available = reported - offset;
+    const total = header.headerLength + header.length;
+    if (available < total) return needMore(outcome, canDesegment, offset, total - available, reported);
+    const out = ctx.out();
+    const bodyStart = offset + header.headerLength;
+    if (bodyStart >= buf.length || offset + total > buf.length) {
+      // Reading the message type throws before the version field is added.
+      out.records.push({ type: null, version: null, length: null, opaque: false, handshake_types: [] });
+      out.content_types.push(null);
+      out.malformed = true;
+      ctx.aborted = true;
+      return reported;
+    }
+    const msgType = buf[bodyStart];
+    if (st.version === VERSION_UNKNOWN && msgType >= 2 && msgType <= 8) st.version = TlsVersion.Ssl2;
+    const name = sslv2MessageName(msgType);
+    if (name === undefined || !isPlausibleSslv2Message(buf.subarray(bodyStart))) {
+      out.infoItems.push(INFO_SSLV2_ENCRYPTED);
+      out.records.push({ type: null, version: TlsVersion.Ssl2, length: null, opaque: false, handshake_types: [] });
+    } else {
+      out.infoItems.push(name);
+      out.records.push({ type: null, version: TlsVersion.Ssl2, length: header.length, opaque: false, handshake_types: [msgType] });
+      out.handshake_types.push(msgType);
+      if (msgType === HandshakeType.ClientHello) {
+        st.serverDirection = ctx.input.direction === 0 ? 1 : 0;
+        if (st.clientHelloFrame === undefined) {
+          st.clientHelloFrame = ctx.input.frame;
+          st.clientDirection = ctx.input.direction;
+        }
+      }
+    }
+    // SSLv2 records have no content type: the oracle lists null.
+    out.content_types.push(null);
+    return offset + total;
+  }
+
+  function summarize(): TlsStreamSummary[] {
+    const summaries: TlsStreamSummary[] = [];
+    for (const s of [...streams.values()].sort((a, b) => a.stream - b.stream)) {
+      if (!s.dissectedRecords) continue;
+      const sh = s.lastServerHello;
+      const version = sh === undefined ? undefined : sh.negotiatedVersion;
+      const cipherSuite = sh === undefined ? undefined : sh.cipherSuite;
+      summaries.push({
+        stream: s.stream,
+        version,
+        versionName: version === undefined ? undefined : tlsVersionName(version),
+        cipherSuite,
+        cipherSuiteName: cipherSuite === undefined ? undefined : cipherSuiteName(cipherSuite),
+        sni: s.sni,
+        alpnOffered: s.alpnOffered ?? [],
+        alpnSelected: s.alpnSelected,
+        alerts: s.alerts,
+        clientDirection: s.clientDirection,
+        clientHelloFrame: s.clientHelloFrame,
+        helloRetryRequestFrame: s.helloRetryRequestFrame,
+        serverHelloFrame: s.serverHelloFrame,
+        changeCipherSpecFrames: [s.ccsFrames[0], s.ccsFrames[1]],
+        encryptedHandshakeFrames: [s.encryptedHandshakeFrames[0], s.encryptedHandshakeFrames[1]],
+      });
+    }
+    return summaries;
+  }
+
+  return { push, summarize };
+}

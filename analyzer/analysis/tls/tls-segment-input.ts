@@ -1,0 +1,44 @@
+/**
+ * tls-segment-input.ts: maps a decoded TCP segment and its TCP analysis onto what the TLS analyzer needs.
+ * Pure; must not import capture/, harness/ or cap.
+ */
+import { TcpFlag } from '../../packet/packet.js';
+import type { Packet } from '../../packet/packet.js';
+import { seqAdd } from '../../packet/seq.js';
+import { TcpAnalysisFlag } from '../tcp/analysis-flag.js';
+import type { TcpFrameAnalysis } from '../tcp/tcp-analyzer.js';
+import type { TlsSegmentInput } from './tls-analyzer.js';
+
+// Spec §3.3: with tcp.no_subdissector_on_error these never reach a subdissector.
+const NOT_HANDED_TO_TLS =
+  TcpAnalysisFlag.Retransmission |
+  TcpAnalysisFlag.FastRetransmission |
+  TcpAnalysisFlag.SpuriousRetransmission |
+  TcpAnalysisFlag.OutOfOrder;
+
+/**
+ * The TLS analyzer's input for one analysed TCP packet, or undefined when the packet carries no TCP
+ * payload TLS could see (no TCP, TCP quoted in an ICMP error, empty payload).
+ * @example
+ * const tcp = tcpAnalyzer.push(packet);
+ * const input = tcp && toTlsSegmentInput(packet, tcp);
+ * if (input) tlsAnalyzer.push(input);
+ */
+export function toTlsSegmentInput(packet: Packet, tcp: TcpFrameAnalysis): TlsSegmentInput | undefined {
+  const header = packet.tcp;
+  if (header === undefined || tcp.inError || header.payload.length === 0) return undefined;
+  // RFC 9293 §3.4: a SYN consumes one sequence number before its data.
+  const seq = (header.flags & TcpFlag.Syn) !== 0 ? seqAdd(header.seq, 1) : header.seq;
+  return {
+    frame: tcp.frame,
+    stream: tcp.stream,
+    direction: tcp.direction,
+    srcPort: header.srcPort,
+    dstPort: header.dstPort,
+    serverPort: tcp.conversation.serverPort,
+    seq,
+    payload: header.payload,
+    segmentLength: header.segmentLength,
+    retransmissionOrOutOfOrder: (tcp.flags & NOT_HANDED_TO_TLS) !== 0,
+  };
+}

@@ -1,0 +1,274 @@
+/**
+ * analyze-capture.ts: the analyzer's entry point: a capture (file, stdin, stream or frames) in,
+ * per-frame records, findings and conversation reports out. Reads files; no cap, no child_process.
+ */
+import type {
+  Analysis,
+  ConversationReport,
+  Finding,
+  FrameRecord,
+  ParallelConnections,
+  TlsSummary,
+} from './analysis-result.js';
+import type { TcpConversation } from './analysis/tcp/conversation.js';
+import type { Conversation } from './analysis/tcp/conversation.js';
+import type { TlsStreamSummary } from './analysis/tls/tls-analyzer.js';
+import { readCapture } from './capture/open-capture.js';
+import { CaptureFormatError, isCaptureFormatError } from './errors.js';
+import { findingsOf } from './findings.js';
+import type { Frame } from './packet/frame.js';
+import { createPipeline } from './pipeline.js';
+import type { PipelineOptions, PipelineResult } from './pipeline.js';
+import { buildFrameRecord } from './report/frame-record.js';
+import type { MutableFrameRecord } from './report/frame-record.js';
+
+/** Where frames come from: a path (`-` = stdin), a byte stream, or frames already in memory. */
+export type CaptureInput = string | NodeJS.ReadableStream | Iterable<Frame> | AsyncIterable<Frame>;
+
+/** Options of analyzeCapture. */
+export interface AnalyzeOptions extends PipelineOptions {
+  /** Name used in messages and in `Analysis.source` (default: the path, or "<stream>"). */
+  readonly name?: string;
+  /** Keep every per-frame record in `Analysis.frames` (default true; false keeps memory flat). */
+  readonly keepFrames?: boolean;
+  /**
+   * Called with each per-frame record, in frame order, with its final completeness. For a file path
+   * this reads the file twice (like `tshark -2`) so that memory stays proportional to open flows.
+   */
+  readonly onFrame?: (record: FrameRecord) => void;
+  /** Called every `progressEveryFrames` frames with the number of frames analysed so far. */
+  readonly onProgress?: (frames: number) => void;
+  readonly progressEveryFrames?: number;
+  /** Two connections between the same hosts opened within this window count as parallel (default 1000 ms). */
+  readonly parallelWindowMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+const DEFAULT_PARALLEL_WINDOW_MS = 1000;
+
+function sourceName(input: CaptureInput, options: AnalyzeOptions): string {
+  if (options.name !== undefined) return options.name;
+  if (typeof input === 'string') return input === '-' ? '<stdin>' : input;
+  return '<frames>';
+}
+
+function isFrameIterable(input: CaptureInput): input is Iterable<Frame> | AsyncIterable<Frame> {
+  if (typeof input === 'string') return false;
+  // A Node Readable is async-iterable too, but it yields Buffers: tell them apart by `pipe`.
+  return typeof (input as { pipe?: unknown }).pipe !== 'function';
+}
+
+async function* framesOf(input: CaptureInput, name: string, signal: AbortSignal | undefined): AsyncIterable<Frame> {
+  if (isFrameIterable(input)) {
+    yield* input as AsyncIterable<Frame>;
+    return;
+  }
+  const options = signal === undefined ? { name } : { name, signal };
+  yield* readCapture(input as string | NodeJS.ReadableStream, options);
+}
+
+/** Final completeness of a stream as a two-pass run shows it on `frame` (spec §9). */
+function twoPassCompleteness(conversation: TcpConversation, frame: number): number {
+  const c = conversation as Conversation;
+  return frame === c.newFrame ? c.completeness : c.completeness | c.newFrameExtraBits;
+}
+
+interface PassOutput {
+  readonly result: PipelineResult;
+  readonly frameCount: number;
+  readonly findings: Finding[];
+  readonly records: MutableFrameRecord[];
+  readonly readError: CaptureFormatError | undefined;
+}
+
+/**
+ * One pass over the frames. With `emit`, records are built and handed over at once with the
+ * completeness taken from `finalStreams` (a previous pass); otherwise they are collected when
+ * `collect` is set and patched after the last frame.
+ */
+async function runPass(
+  input: CaptureInput,
+  name: string,
+  options: AnalyzeOptions,
+  collect: boolean,
+  emit?: { finalStreams: readonly TcpConversation[]; onFrame: (record: FrameRecord) => void },
+): Promise<PassOutput> {
+  const pipeline = createPipeline(options);
+  const findings: Finding[] = [];
+  const records: MutableFrameRecord[] = [];
+  const pendingConversation: (TcpConversation | undefined)[] = [];
+  const every = options.progressEveryFrames ?? 100_000;
+  let frameCount = 0;
+  let readError: CaptureFormatError | undefined;
+  try {
+    for await (const frame of framesOf(input, name, options.signal)) {
+      const step = pipeline.push(frame);
+      frameCount++;
+      const frameFindings = findingsOf(step);
+      for (const f of frameFindings) findings.push(f);
+      if (emit !== undefined) {
+        const record = buildFrameRecord(step, frameFindings);
+        const final = step.tcp === undefined ? undefined : emit.finalStreams[step.tcp.stream];
+        record.completeness = final === undefined ? null : twoPassCompleteness(final, frame.index);
+        emit.onFrame(record);
+      } else if (collect) {
+        records.push(buildFrameRecord(step, frameFindings));
+        pendingConversation.push(step.tcp?.conversation);
+      }
+      if (options.onProgress !== undefined && frameCount % every === 0) options.onProgress(frameCount);
+    }
+  } catch (e) {
+    if (!isCaptureFormatError(e)) throw e;
+    readError = e;
+  }
+  const result = pipeline.finish();
+  for (let i = 0; i < records.length; i++) {
+    const conversation = pendingConversation[i];
+    const record = records[i]!;
+    record.completeness = conversation === undefined ? null : twoPassCompleteness(conversation, record.frame);
+  }
+  return { result, frameCount, findings, records, readError };
+}
+
+function tlsSummaryOf(summary: TlsStreamSummary | undefined): TlsSummary | undefined {
+  if (summary === undefined) return undefined;
+  return {
+    version: summary.versionName,
+    cipherSuite: summary.cipherSuiteName,
+    sni: summary.sni,
+    alpn: summary.alpnSelected !== undefined ? [summary.alpnSelected] : summary.alpnOffered,
+    alpnOffered: summary.alpnOffered,
+    clientHelloFrame: summary.clientHelloFrame,
+    serverHelloFrame: summary.serverHelloFrame,
+    changeCipherSpecFrames: summary.changeCipherSpecFrames.filter((f): f is number => f !== undefined),
+    encryptedHandshakeFrames: summary.encryptedHandshakeFrames.filter((f): f is number => f !== undefined),
+    alerts: summary.alerts.map((a) => ({ frame: a.frame, level: a.level, desc: a.desc, text: a.text })),
+    helloRetryRequest: summary.helloRetryRequestFrame !== undefined,
+  };
+}
+
+function conversationReports(result: PipelineResult): ConversationReport[] {
+  const tlsByStream = new Map<number, TlsStreamSummary>();
+  for (const s of result.tls) tlsByStream.set(s.stream, s);
+  return result.tcp.conversations.map((c): ConversationReport => {
+    const client = c.client;
+    const server = client === 0 ? 1 : 0;
+    const cs = c.directions[client];
+    const sc = c.directions[server];
+    const teardownFrames = [c.teardown.finFrames[0], c.teardown.finFrames[1], c.teardown.rstFrame ?? 0]
+      .filter((f) => f > 0)
+      .sort((a, b) => a - b);
+    return {
+      stream: c.stream,
+      client: { address: c.endpoints[client].address, port: c.endpoints[client].port },
+      server: { address: c.endpoints[server].address, port: c.endpoints[server].port },
+      firstFrame: c.firstFrame,
+      lastFrame: c.lastFrame,
+      startNs: c.startTimestampNs,
+      endNs: c.endTimestampNs,
+      completeness: twoPassCompleteness(c, c.lastFrame),
+      handshake: {
+        synFrame: c.handshake.synFrame,
+        synAckFrame: c.handshake.synAckFrame,
+        ackFrame: c.handshake.ackFrame,
+        rttNs: c.handshake.rttNs,
+        complete: c.handshake.complete,
+      },
+      teardown: c.teardown.kind,
+      teardownFrames,
+      bytes: [cs.bytes, sc.bytes],
+      segments: [cs.segments, sc.segments],
+      retransmissions: [
+        cs.retransmissions + cs.fastRetransmissions + cs.spuriousRetransmissions,
+        sc.retransmissions + sc.fastRetransmissions + sc.spuriousRetransmissions,
+      ],
+      tls: tlsSummaryOf(tlsByStream.get(c.stream)),
+    };
+  });
+}
+
+/**
+ * Finds connections one client opened to the same server port within `windowMs` of each other
+ * (a browser's parallel or speculative connections). A stream is idle when it carried under a
+ * tenth of the busiest sibling's payload and ended before it.
+ */
+export function findParallelConnections(
+  conversations: readonly ConversationReport[],
+  windowMs: number = DEFAULT_PARALLEL_WINDOW_MS,
+): ParallelConnections[] {
+  const windowNs = BigInt(Math.round(windowMs * 1e6));
+  const groups = new Map<string, ConversationReport[]>();
+  for (const c of conversations) {
+    if (c.handshake.synFrame === undefined) continue;
+    const key = `${c.client.address}|${c.server.address}|${c.server.port}`;
+    let list = groups.get(key);
+    if (list === undefined) groups.set(key, (list = []));
+    list.push(c);
+  }
+  const out: ParallelConnections[] = [];
+  for (const list of groups.values()) {
+    let start = 0;
+    while (start < list.length) {
+      let end = start + 1;
+      while (end < list.length && list[end]!.startNs - list[start]!.startNs <= windowNs) end++;
+      if (end - start >= 2) {
+        const members = list.slice(start, end);
+        const payload = (c: ConversationReport): number => c.bytes[0] + c.bytes[1];
+        const busiest = members.reduce((a, b) => (payload(b) > payload(a) ? b : a));
+        const idle = members.filter(
+          (c) => c !== busiest && payload(c) * 10 < payload(busiest) && c.endNs < busiest.endNs,
+        );
+        out.push({
+          client: members[0]!.client.address,
+          server: `${members[0]!.server.address}:${members[0]!.server.port}`,
+          streams: members.map((c) => c.stream),
+          idleStreams: idle.map((c) => c.stream),
+        });
+      }
+      start = end;
+    }
+  }
+  return out;
+}
+
+function countFindings(findings: readonly Finding[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const f of findings) counts[f.id] = (counts[f.id] ?? 0) + 1;
+  return counts;
+}
+
+/**
+ * Analyses a capture: decodes every frame, runs Wireshark-compatible TCP analysis and TLS record
+ * analysis, and returns per-frame records, findings and conversation reports. A capture damaged
+ * part-way is analysed up to the damage and the error is returned in `readError`.
+ * @example
+ * import { analyzeCapture } from 'wirelab/analyzer';
+ * const analysis = await analyzeCapture('trace.pcapng');
+ * console.log(analysis.expertCounts['tcp.analysis.fast_retransmission'] ?? 0);
+ */
+export async function analyzeCapture(input: CaptureInput, options: AnalyzeOptions = {}): Promise<Analysis> {
+  const name = sourceName(input, options);
+  const keepFrames = options.keepFrames ?? true;
+  const onFrame = options.onFrame;
+  let pass: PassOutput;
+  if (onFrame !== undefined && typeof input === 'string' && input !== '-' && !keepFrames) {
+    // tshark -2 style: the first pass learns each stream's final completeness, the second emits.
+    const first = await runPass(input, name, options, false);
+    pass = await runPass(input, name, options, false, { finalStreams: first.result.tcp.conversations, onFrame });
+  } else {
+    pass = await runPass(input, name, options, keepFrames || onFrame !== undefined);
+    if (onFrame !== undefined) for (const record of pass.records) onFrame(record);
+  }
+  const conversations = conversationReports(pass.result);
+  const analysis: Analysis = {
+    source: name,
+    frameCount: pass.frameCount,
+    frames: keepFrames ? pass.records : [],
+    findings: pass.findings,
+    conversations,
+    parallelConnections: findParallelConnections(conversations, options.parallelWindowMs),
+    expertCounts: countFindings(pass.findings),
+    readError: pass.readError,
+  };
+  return analysis;
+}

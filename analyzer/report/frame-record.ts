@@ -1,0 +1,135 @@
+/**
+ * frame-record.ts: turns one pipeline step into the per-frame record of the oracle's JSONL schema,
+ * with a Wireshark-like Info column. Pure; no I/O.
+ */
+import type { Finding, FrameRecord, TlsFrameRecord } from '../analysis-result.js';
+import { renderInfoTags } from '../analysis/expert.js';
+import type { PipelineStep } from '../pipeline.js';
+import { formatIp, TcpFlag } from '../packet/packet.js';
+import type { Packet, TcpHeader } from '../packet/packet.js';
+
+/** A FrameRecord whose completeness is filled in once the stream's final value is known. */
+export type MutableFrameRecord = { -readonly [K in keyof FrameRecord]: FrameRecord[K] };
+
+const TCP_FLAG_LABELS: readonly (readonly [number, string])[] = [
+  [TcpFlag.Fin, 'FIN'],
+  [TcpFlag.Syn, 'SYN'],
+  [TcpFlag.Rst, 'RST'],
+  [TcpFlag.Psh, 'PSH'],
+  [TcpFlag.Ack, 'ACK'],
+  [TcpFlag.Urg, 'URG'],
+  [TcpFlag.Ece, 'ECE'],
+  [TcpFlag.Cwr, 'CWR'],
+  [TcpFlag.Ae, 'AE'],
+];
+
+/** `[SYN, ACK]` as tshark's Info column writes the flags. */
+export function formatTcpFlags(flags: number): string {
+  const names: string[] = [];
+  for (const [bit, label] of TCP_FLAG_LABELS) if ((flags & bit) !== 0) names.push(label);
+  return `[${names.join(', ')}]`;
+}
+
+/** Nanoseconds since the epoch as tshark prints frame.time_epoch (9 decimals). */
+export function formatEpoch(timestampNs: bigint): string {
+  const negative = timestampNs < 0n;
+  const abs = negative ? -timestampNs : timestampNs;
+  const sec = abs / 1_000_000_000n;
+  const frac = (abs % 1_000_000_000n).toString().padStart(9, '0');
+  return `${negative ? '-' : ''}${sec}.${frac}`;
+}
+
+// tshark's frame.protocols spelling of our layer names.
+const PROTOCOL_NAMES: Readonly<Record<string, string>> = { ipv4: 'ip', gtp: 'gtp', wlan: 'wlan' };
+
+function protocolsOf(packet: Packet, tls: boolean): string {
+  const parts: string[] = [];
+  for (const layer of packet.layers) {
+    parts.push(PROTOCOL_NAMES[layer] ?? layer);
+    if (layer === 'eth' || layer === 'vlan' || layer === 'sll' || layer === 'sll2') parts.push('ethertype');
+  }
+  if (tls) parts.push('tls');
+  return parts.join(':');
+}
+
+function innermostIpIndex(layers: readonly string[]): number {
+  for (let i = layers.length - 1; i >= 0; i--) {
+    if (layers[i] === 'ipv4' || layers[i] === 'ipv6') return i;
+  }
+  return -1;
+}
+
+function tcpInfo(tcp: TcpHeader, relSeq: number, relAck: number, len: number, win: number): string {
+  const ack = (tcp.flags & TcpFlag.Ack) !== 0 ? ` Ack=${relAck}` : '';
+  const opts = tcp.options;
+  const extras: string[] = [];
+  if (opts.mss !== undefined) extras.push(`MSS=${opts.mss}`);
+  if (opts.sackPermitted === true) extras.push('SACK_PERM');
+  if (opts.timestamp !== undefined) extras.push(`TSval=${opts.timestamp.value} TSecr=${opts.timestamp.echo}`);
+  if (opts.windowScale !== undefined) extras.push(`WS=${2 ** Math.min(opts.windowScale, 14)}`);
+  if (opts.sackBlocks !== undefined) {
+    for (const [left, right] of opts.sackBlocks) extras.push(`SLE=${left} SRE=${right}`);
+  }
+  const tail = extras.length > 0 ? ` ${extras.join(' ')}` : '';
+  return `${tcp.srcPort} → ${tcp.dstPort} ${formatTcpFlags(tcp.flags)} Seq=${relSeq}${ack} Win=${win} Len=${len}${tail}`;
+}
+
+/**
+ * Builds the per-frame record. `findings` are this frame's findings (for the Info tags);
+ * `completeness` is left null for the caller to fill with the stream's final value.
+ */
+export function buildFrameRecord(step: PipelineStep, findings: readonly Finding[]): MutableFrameRecord {
+  const { packet, tcp, tls } = step;
+  const frame = packet.frame;
+  const quoted = packet.icmp?.quoted;
+  const ip = tcp?.inError === true && quoted !== undefined ? quoted.ip : packet.ip;
+  const tcpHeader = tcp?.inError === true ? quoted?.tcp : packet.tcp;
+  const udp = packet.udp;
+  const ipIndex = innermostIpIndex(packet.layers);
+  const encap = ipIndex > 0 ? packet.layers.slice(0, ipIndex) : ipIndex === 0 ? [] : [...packet.layers];
+  const tags = renderInfoTags(findings);
+  let info: string;
+  if (tcp !== undefined && tcpHeader !== undefined) {
+    const base = tcpInfo(tcpHeader, tcp.relSeq, tcp.relAck, tcp.len, tcp.windowScaled);
+    const tlsInfo = tls?.info;
+    if (tlsInfo !== undefined && tlsInfo !== '') info = tags !== '' ? `${tags} , ${tlsInfo}` : tlsInfo;
+    else info = tags !== '' ? `${tags} ${base}` : base;
+  } else if (udp !== undefined) {
+    info = `${udp.srcPort} → ${udp.dstPort} Len=${Math.max(0, udp.length - 8)}`;
+  } else if (packet.ipFragment === true) {
+    info = 'Fragmented IP protocol';
+  } else {
+    info = packet.layers.length > 0 ? packet.layers[packet.layers.length - 1]! : 'undecoded';
+  }
+  const tlsRecord = tls === null ? null : (tls.toJSON() as TlsFrameRecord);
+  return {
+    frame: frame.index,
+    time_epoch: formatEpoch(frame.timestampNs),
+    frame_len: frame.originalLength,
+    cap_len: frame.data.length,
+    protocols: protocolsOf(packet, tlsRecord !== null),
+    ip_version: ip === undefined ? null : ip.version,
+    src: ip === undefined ? null : formatIp(ip.src),
+    dst: ip === undefined ? null : formatIp(ip.dst),
+    stream: tcp === undefined ? null : tcp.stream,
+    sport: tcpHeader?.srcPort ?? udp?.srcPort ?? null,
+    dport: tcpHeader?.dstPort ?? udp?.dstPort ?? null,
+    tcp_flags: tcpHeader === undefined ? null : tcpHeader.flags,
+    seq: tcp === undefined || tcp.inError ? null : tcp.relSeq,
+    ack: tcp === undefined || tcp.inError ? null : tcp.relAck,
+    seq_raw: tcpHeader === undefined ? null : tcpHeader.seq,
+    ack_raw: tcpHeader === undefined ? null : tcpHeader.ack,
+    nxtseq: tcp === undefined || tcp.inError ? null : tcp.nextSeq,
+    tcp_len: tcp === undefined || tcp.inError ? null : tcp.len,
+    win: tcp === undefined || tcp.inError ? null : tcp.windowScaled,
+    win_raw: tcpHeader === undefined ? null : tcpHeader.windowRaw,
+    flags: tcp === undefined ? [] : tcp.flagNames(),
+    dup_ack_num: tcp?.dupAckNum ?? null,
+    dup_ack_frame: tcp?.dupAckFrame ?? null,
+    tcp_in_error: tcp?.inError === true,
+    completeness: null,
+    tls: tlsRecord,
+    encap,
+    info,
+  };
+}

@@ -1,0 +1,139 @@
+/**
+ * text.ts: human-readable reports: a tshark-like packet list, the conversation table and an
+ * expert summary like `tshark -z expert`. Pure string building; no I/O.
+ */
+import type { Analysis, ConversationReport, FrameRecord } from '../analysis-result.js';
+import { Expert, renderExpertSummary } from '../analysis/expert.js';
+import type { ExpertId, ExpertSeverity } from '../analysis/expert.js';
+
+const TUNNEL_LAYERS: ReadonlySet<string> = new Set(['gre', 'gtp', 'vxlan', 'geneve', 'erspan', 'pppoe', 'mpls']);
+
+const TLS_VERSION_COLUMN: Readonly<Record<number, string>> = {
+  0x0300: 'SSLv3',
+  0x0301: 'TLSv1',
+  0x0302: 'TLSv1.1',
+  0x0303: 'TLSv1.2',
+  0x0304: 'TLSv1.3',
+};
+
+/** The Protocol column: the top protocol, with the tunnel in front as Wireshark shows `GTP <TCP>`. */
+export function protocolColumn(record: FrameRecord): string {
+  let top: string;
+  if (record.tls !== null) {
+    const version = record.tls.version ?? record.tls.records[0]?.version ?? 0x0303;
+    top = record.tls.records.some((r) => r.opaque) ? 'TLSv1.3' : (TLS_VERSION_COLUMN[version] ?? 'TLS');
+  } else if (record.stream !== null) {
+    top = 'TCP';
+  } else {
+    const parts = record.protocols.split(':');
+    top = (parts[parts.length - 1] ?? 'data').toUpperCase();
+  }
+  const tunnels = record.encap.filter((l) => TUNNEL_LAYERS.has(l));
+  if (tunnels.length === 0 && record.encap.filter((l) => l === 'ipv4' || l === 'ipv6').length === 0) return top;
+  const outer = tunnels[0] ?? 'IP';
+  return `${outer.toUpperCase()} <${top}>`;
+}
+
+/** One packet-list line: number, relative time, addresses, protocol, length, Info. */
+export function formatPacketLine(record: FrameRecord, startNs: bigint): string {
+  const [sec, frac] = record.time_epoch.split('.') as [string, string];
+  const ns = BigInt(sec) * 1_000_000_000n + BigInt(frac.padEnd(9, '0').slice(0, 9));
+  const rel = Number(ns - startNs) / 1e9;
+  const src = record.src ?? '';
+  const dst = record.dst ?? '';
+  const where = src === '' && dst === '' ? '' : `${src} → ${dst}`;
+  return `${String(record.frame).padStart(6)} ${rel.toFixed(6).padStart(11)} ${where.padEnd(34)} ${protocolColumn(record).padEnd(8)} ${String(record.frame_len).padStart(5)} ${record.info}`;
+}
+
+function ms(ns: number | undefined): string {
+  return ns === undefined ? '–' : `${(ns / 1e6).toFixed(3)} ms`;
+}
+
+/** One conversation as a short block of lines. */
+export function formatConversation(c: ConversationReport): string {
+  const lines: string[] = [];
+  lines.push(
+    `stream ${c.stream}: ${c.client.address}:${c.client.port} → ${c.server.address}:${c.server.port}  frames ${c.firstFrame}–${c.lastFrame}  completeness ${c.completeness}`,
+  );
+  const h = c.handshake;
+  const hs = h.complete
+    ? `SYN #${h.synFrame}, SYN-ACK #${h.synAckFrame}, ACK #${h.ackFrame}, iRTT ${ms(h.rttNs)}`
+    : `incomplete (SYN ${h.synFrame ?? '–'}, SYN-ACK ${h.synAckFrame ?? '–'}, ACK ${h.ackFrame ?? '–'})`;
+  lines.push(`    handshake: ${hs}`);
+  lines.push(
+    `    client→server ${c.bytes[0]} B in ${c.segments[0]} segments, ${c.retransmissions[0]} retransmitted; server→client ${c.bytes[1]} B in ${c.segments[1]} segments, ${c.retransmissions[1]} retransmitted`,
+  );
+  const frames = c.teardownFrames.length > 0 ? ` (frames ${c.teardownFrames.join(', ')})` : '';
+  lines.push(`    teardown: ${c.teardown}${frames}`);
+  if (c.tls !== undefined) {
+    const t = c.tls;
+    const parts = [`${t.version ?? 'version unknown'}`, t.cipherSuite ?? 'cipher unknown'];
+    if (t.sni !== undefined) parts.push(`SNI ${t.sni}`);
+    if (t.alpn.length > 0) parts.push(`ALPN ${t.alpn.join(',')}`);
+    if (t.helloRetryRequest) parts.push('HelloRetryRequest');
+    if (t.clientHelloFrame !== undefined) parts.push(`Client Hello #${t.clientHelloFrame}`);
+    if (t.serverHelloFrame !== undefined) parts.push(`Server Hello #${t.serverHelloFrame}`);
+    if (t.changeCipherSpecFrames.length > 0) parts.push(`Change Cipher Spec #${t.changeCipherSpecFrames.join(', #')}`);
+    for (const a of t.alerts) parts.push(`alert #${a.frame} ${a.level === null ? 'encrypted' : `level ${a.level} desc ${a.desc}`}`);
+    lines.push(`    tls: ${parts.join('; ')}`);
+  }
+  return lines.join('\n');
+}
+
+const SEVERITY_ORDER: readonly ExpertSeverity[] = ['error', 'warn', 'note', 'chat'];
+const SEVERITY_TITLE: Readonly<Record<ExpertSeverity, string>> = {
+  error: 'Errors',
+  warn: 'Warnings',
+  note: 'Notes',
+  chat: 'Chats',
+};
+
+/** The expert summary: per severity, each distinct summary text with its count (like `tshark -z expert`). */
+export function formatExpertSummary(analysis: Analysis): string {
+  const bySeverity = new Map<ExpertSeverity, Map<string, { group: string; count: number }>>();
+  for (const f of analysis.findings) {
+    const info = Expert[f.id as ExpertId];
+    if (info === undefined) continue;
+    // Fast and spurious retransmissions also carry the plain id (tshark's fields); count them once.
+    let rows = bySeverity.get(info.severity);
+    if (rows === undefined) bySeverity.set(info.severity, (rows = new Map()));
+    const summary = renderExpertSummary(f.id as ExpertId, f.detail);
+    const row = rows.get(summary);
+    if (row === undefined) rows.set(summary, { group: info.group, count: 1 });
+    else row.count++;
+  }
+  const out: string[] = [];
+  for (const severity of SEVERITY_ORDER) {
+    const rows = bySeverity.get(severity);
+    if (rows === undefined) continue;
+    const total = [...rows.values()].reduce((n, r) => n + r.count, 0);
+    out.push(`${SEVERITY_TITLE[severity]} (${total})`);
+    for (const [summary, row] of rows) {
+      out.push(`  ${String(row.count).padStart(7)}  ${row.group.padEnd(9)} TCP  ${summary}`);
+    }
+  }
+  return out.length === 0 ? 'No expert items.' : out.join('\n');
+}
+
+/** The whole text report (packet list only when `packets` is given). */
+export function formatTextReport(
+  analysis: Analysis,
+  options: { readonly streams?: ReadonlySet<number> } = {},
+): string {
+  const out: string[] = [];
+  const conversations =
+    options.streams === undefined
+      ? analysis.conversations
+      : analysis.conversations.filter((c) => options.streams!.has(c.stream));
+  out.push(`Conversations (${conversations.length})`);
+  for (const c of conversations) out.push(formatConversation(c));
+  if (analysis.parallelConnections.length > 0) {
+    out.push('', 'Parallel connections');
+    for (const p of analysis.parallelConnections) {
+      const idle = p.idleStreams.length > 0 ? `; idle and closed early: ${p.idleStreams.join(', ')}` : '';
+      out.push(`  ${p.client} → ${p.server}: streams ${p.streams.join(', ')}${idle}`);
+    }
+  }
+  out.push('', 'Expert summary', formatExpertSummary(analysis));
+  return out.join('\n');
+}

@@ -1,0 +1,117 @@
+/**
+ * analyze.ts: `wirelab analyze FILE|-`: a Wireshark-like packet list, conversations and expert
+ * summary, or JSON Lines in the tshark oracle's schema, or one JSON document.
+ */
+import type { Command } from 'commander';
+import { analyzeCapture } from '../../../analyzer/analyze-capture.js';
+import type { Analysis, FrameRecord } from '../../../analyzer/analysis-result.js';
+import { Expert } from '../../../analyzer/analysis/expert.js';
+import { ConfigError } from '../../../analyzer/errors.js';
+import { formatPacketLine, formatTextReport } from '../../../analyzer/report/text.js';
+import { toJsonReport } from '../../../analyzer/report/json.js';
+import { createOutput } from '../output.js';
+
+/** Options of `wirelab analyze`. */
+export interface AnalyzeCommandOptions {
+  readonly format: 'text' | 'jsonl' | 'json';
+  readonly stream?: readonly number[];
+  readonly flag?: readonly string[];
+  readonly packets: boolean;
+}
+
+const FORMATS = ['text', 'jsonl', 'json'] as const;
+
+function parseStreamId(value: string, previous: number[] = []): number[] {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`--stream takes a stream number ≥ 0 (got "${value}")`);
+  return [...previous, n];
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** Accepts `fast_retransmission`, `tcp.analysis.fast_retransmission` or `tcp.connection.rst`. */
+function resolveFlagIds(flags: readonly string[]): Set<string> {
+  const known = Object.keys(Expert);
+  const out = new Set<string>();
+  for (const flag of flags) {
+    const id = known.includes(flag) ? flag : known.find((k) => k === `tcp.analysis.${flag}`);
+    if (id === undefined) {
+      throw new ConfigError(
+        `unknown flag "${flag}"; known: ${known.map((k) => k.replace(/^tcp\.analysis\./, '')).join(', ')}`,
+      );
+    }
+    out.add(id);
+  }
+  return out;
+}
+
+/** Runs `wirelab analyze`; resolves to the exit code. */
+export async function analyzeCommand(file: string, options: AnalyzeCommandOptions): Promise<number> {
+  if (!FORMATS.includes(options.format)) {
+    throw new ConfigError(`--format must be one of ${FORMATS.join(', ')} (got "${options.format}")`);
+  }
+  const streams = options.stream === undefined || options.stream.length === 0 ? undefined : new Set(options.stream);
+  const flagIds = options.flag === undefined || options.flag.length === 0 ? undefined : resolveFlagIds(options.flag);
+  const out = createOutput();
+  const flaggedFrames = new Set<number>();
+  const wanted = (record: FrameRecord): boolean => {
+    if (streams !== undefined && (record.stream === null || !streams.has(record.stream))) return false;
+    if (flagIds !== undefined && !flaggedFrames.has(record.frame)) return false;
+    return true;
+  };
+  let analysis: Analysis;
+  if (options.format === 'json') {
+    analysis = await analyzeCapture(file, { keepFrames: false });
+    out.write(`${JSON.stringify(toJsonReport(analysis, streams, flagIds), null, 2)}\n`);
+  } else {
+    // Frame filters by flag need the findings first, so they keep records in memory.
+    const stream = flagIds === undefined;
+    let startNs: bigint | undefined;
+    const emit = (record: FrameRecord): void => {
+      if (!wanted(record)) return;
+      if (options.format === 'jsonl') {
+        out.write(`${JSON.stringify(record)}\n`);
+      } else if (options.packets) {
+        if (startNs === undefined) startNs = epochNs(record.time_epoch);
+        out.write(`${formatPacketLine(record, startNs)}\n`);
+      }
+    };
+    analysis = await analyzeCapture(file, stream ? { keepFrames: false, onFrame: emit } : { keepFrames: true });
+    if (!stream) {
+      for (const f of analysis.findings) if (flagIds!.has(f.id)) flaggedFrames.add(f.frame);
+      const first = analysis.frames[0];
+      startNs = first === undefined ? 0n : epochNs(first.time_epoch);
+      for (const record of analysis.frames) emit(record);
+    }
+    if (options.format === 'text') {
+      out.write(`\n${formatTextReport(analysis, streams === undefined ? {} : { streams })}\n`);
+    }
+  }
+  await out.end();
+  if (analysis.readError !== undefined) throw analysis.readError;
+  return 0;
+}
+
+function epochNs(epoch: string): bigint {
+  const [sec, frac = ''] = epoch.split('.');
+  return BigInt(sec ?? '0') * 1_000_000_000n + BigInt(frac.padEnd(9, '0').slice(0, 9) || '0');
+}
+
+/** Adds `analyze` to the program. */
+export function register(program: Command, run: (action: () => Promise<number>) => Promise<void>): void {
+  program
+    .command('analyze')
+    .description('decode a pcap/pcapng capture (or - for stdin, gzip allowed) and report what TCP and TLS did')
+    .argument('<file>', 'capture file, or - for standard input')
+    .option('-f, --format <format>', 'text (packet list, conversations, expert summary), jsonl (one object per frame, tshark oracle schema) or json', 'text')
+    .option('-s, --stream <n>', 'only this tcp.stream (repeatable)', parseStreamId)
+    .option('--flag <id>', 'only frames with this finding, e.g. fast_retransmission or tcp.connection.rst (repeatable)', collect)
+    .option('--no-packets', 'text format: leave out the packet list')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  wirelab analyze trace.pcapng\n  wirelab analyze trace.pcap --format jsonl > frames.jsonl\n  tcpdump -i lo -w - port 443 | wirelab analyze -\n  wirelab analyze trace.pcap --flag fast_retransmission --flag duplicate_ack',
+    )
+    .action((file: string, options: AnalyzeCommandOptions) => run(() => analyzeCommand(file, options)));
+}

@@ -1,0 +1,41 @@
+/**
+ * output.ts: buffered stdout for reports: one write per ~64 KiB instead of one per line, and a
+ * closed pipe (`wirelab analyze x | head`) ends the output quietly instead of throwing EPIPE.
+ */
+
+/** A line sink over process.stdout. */
+export interface Output {
+  write(text: string): void;
+  end(): Promise<void>;
+}
+
+const FLUSH_BYTES = 64 * 1024;
+
+/** Creates the buffered stdout sink. */
+export function createOutput(stream: NodeJS.WritableStream = process.stdout): Output {
+  let pending: string[] = [];
+  let pendingBytes = 0;
+  let closed = false;
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') closed = true;
+  });
+  const flush = (): void => {
+    if (pending.length === 0 || closed) return;
+    stream.write(pending.join(''));
+    pending = [];
+    pendingBytes = 0;
+  };
+  return {
+    write(text: string): void {
+      if (closed) return;
+      pending.push(text);
+      pendingBytes += text.length;
+      if (pendingBytes >= FLUSH_BYTES) flush();
+    },
+    end(): Promise<void> {
+      flush();
+      if (closed) return Promise.resolve();
+      return new Promise((resolve) => stream.write('', () => resolve()));
+    },
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * match.ts: frame matchers for targeted impairments ("the 20th data segment", "the first FIN").
+ * Pure; must not import node I/O modules.
+ */
+import type { Datagram } from './impairment.js';
+import { peekTcp, type TcpPeek } from './tcp-peek.js';
+
+/** A test on one frame; may keep state across frames of one run (e.g. a stream's first sequence number). */
+export type MatchFn = (d: Datagram) => boolean;
+
+/** A frame matcher recipe: `start()` makes a fresh test for one run, `label` names it in decisions. */
+export interface Match {
+  readonly label: string;
+  start(): MatchFn;
+}
+
+const FIN = 0x001;
+const SYN = 0x002;
+const RST = 0x004;
+
+function stateless(label: string, test: (tcp: TcpPeek | undefined, d: Datagram) => boolean): Match {
+  const fn: MatchFn = (d) => test(peekTcp(d.data), d);
+  return { label, start: () => fn };
+}
+
+/** Every frame. */
+export const anyFrame: Match = { label: 'any', start: () => () => true };
+/** TCP segments carrying payload (retransmissions included). */
+export const isDataSegment: Match = stateless('data', (t) => t !== undefined && t.segmentLength > 0);
+/** TCP segments with SYN set (SYN and SYN/ACK). */
+export const isSyn: Match = stateless('syn', (t) => t !== undefined && (t.flags & SYN) !== 0);
+/** TCP segments with FIN set. */
+export const isFin: Match = stateless('fin', (t) => t !== undefined && (t.flags & FIN) !== 0);
+/** TCP segments with RST set. */
+export const isRst: Match = stateless('rst', (t) => t !== undefined && (t.flags & RST) !== 0);
+/** Any TCP segment. */
+export const isTcp: Match = stateless('tcp', (t) => t !== undefined);
+
+/** TCP segments from (`src`), to (`dst`) or from-or-to (`either`) a port: picks one flow of several. */
+export function tcpPort(which: 'src' | 'dst' | 'either', port: number): Match {
+  const name = which === 'src' ? 'sport' : which === 'dst' ? 'dport' : 'port';
+  return stateless(`${name} ${port}`, (t) => {
+    if (t === undefined) return false;
+    if (which === 'src') return t.srcPort === port;
+    if (which === 'dst') return t.dstPort === port;
+    return t.srcPort === port || t.dstPort === port;
+  });
+}
+
+/**
+ * Data segments whose payload covers byte `offset` (0-based) of their stream, counted from the
+ * byte after the SYN (or, when the SYN was not seen, from the first segment seen on that flow).
+ */
+export function coversOffset(offset: number): Match {
+  return {
+    label: `offset ${offset}`,
+    start: () => {
+      const firstByte = new Map<string, number>();
+      return (d) => {
+        const t = peekTcp(d.data);
+        if (t === undefined) return false;
+        // RFC 9293 §3.4: the SYN consumes one sequence number; data starts at ISN + 1.
+        if ((t.flags & SYN) !== 0) firstByte.set(t.flowKey, (t.seq + 1) >>> 0);
+        if (t.segmentLength === 0) return false;
+        let base = firstByte.get(t.flowKey);
+        if (base === undefined) {
+          base = t.seq;
+          firstByte.set(t.flowKey, base);
+        }
+        const start = (t.seq - base) >>> 0;
+        return offset >= start && offset < start + t.segmentLength;
+      };
+    },
+  };
+}
+
+/** Frames every given matcher accepts (label: the labels joined by spaces). */
+export function allOf(...matches: readonly Match[]): Match {
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length === 0) return anyFrame;
+  return {
+    label: matches.map((m) => m.label).join(' '),
+    start: () => {
+      const fns = matches.map((m) => m.start());
+      return (d) => {
+        // Run every test, not just until the first false: stateful ones (offset) must see each SYN.
+        let ok = true;
+        for (const fn of fns) ok = fn(d) && ok;
+        return ok;
+      };
+    },
+  };
+}

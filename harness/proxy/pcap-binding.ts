@@ -1,0 +1,43 @@
+/**
+ * pcap-binding.ts: the ONE place that loads the `cap` libpcap binding, lazily, when a proxy starts.
+ * Harness only; nothing in analyzer/ may import this file.
+ */
+import { createRequire } from 'node:module';
+import { EnvironmentError } from '../../analyzer/errors.js';
+
+/** The part of a `cap` Cap session the proxy uses. */
+export interface PcapSession {
+  /** Opens `device` with a BPF `filter`; libpcap copies each packet into `buffer` (one reused Buffer). */
+  open(device: string, filter: string, bufSize: number, buffer: Buffer): string;
+  close(): void;
+  send(buffer: Buffer, nBytes?: number): void;
+  on(event: 'packet', listener: (nbytes: number, truncated: boolean) => void): this;
+  removeAllListeners(event?: string): this;
+}
+
+/** The `cap` module's constructor. */
+export interface PcapBinding {
+  readonly Cap: new () => PcapSession;
+}
+
+let binding: PcapBinding | undefined;
+
+/**
+ * Loads `cap` on first call and caches it. Throws an EnvironmentError when the native module or
+ * libpcap is missing.
+ */
+export function loadPcapBinding(): PcapBinding {
+  if (binding !== undefined) return binding;
+  // cap is CommonJS with a native addon: require() it so a missing build fails here, not at import.
+  const require = createRequire(import.meta.url);
+  try {
+    binding = require('cap') as PcapBinding;
+  } catch (e) {
+    const reason = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    throw new EnvironmentError(
+      `cap (libpcap binding) failed to load (${reason}): install libpcap-dev and run npm ci`,
+      { cause: e },
+    );
+  }
+  return binding;
+}

@@ -1,0 +1,126 @@
+/**
+ * packet-timeline.ts: tcpdump-like lines of a run's capture with the proxy's ground truth next to them,
+ * for timeline.txt and failure messages. Pure; no I/O.
+ */
+import type { Analysis, FrameRecord } from '../../analyzer/analysis-result.js';
+import type { Direction, ImpairDecision } from '../impair/impairment.js';
+
+/** What the timeline needs to know about the run. */
+export interface PacketTimelineContext {
+  /** Client addresses (IPv4 and IPv6) to tell C>S from S>C. */
+  readonly clientAddresses: readonly string[];
+  /** Which side the capture was taken on: decisions of the direction entering the path there line up with frames. */
+  readonly capturePoint: 'client' | 'server';
+  readonly decisions: readonly ImpairDecision[];
+}
+
+/** Options of {@link formatPacketTimeline}. */
+export interface PacketTimelineOptions {
+  /** Show only frames within `context` frames of these (with "…" between gaps); all frames when absent. */
+  readonly around?: readonly number[];
+  readonly context?: number;
+  /** Frames to mark with "<<" (the ones an expectation is about). */
+  readonly mark?: readonly number[];
+}
+
+const TCP_FIN = 0x01;
+const TCP_SYN = 0x02;
+const TCP_RST = 0x04;
+const TCP_PSH = 0x08;
+const TCP_ACK = 0x10;
+
+/** tcpdump's flag letters: S, F, R, P, and '.' for ACK. */
+function flagLetters(flags: number): string {
+  let s = '';
+  if (flags & TCP_SYN) s += 'S';
+  if (flags & TCP_FIN) s += 'F';
+  if (flags & TCP_RST) s += 'R';
+  if (flags & TCP_PSH) s += 'P';
+  if (flags & TCP_ACK) s += '.';
+  return s === '' ? 'none' : s;
+}
+
+/**
+ * One line per frame: number, seconds since the first frame, direction, flags, relative
+ * `seq:nxtseq(len)`, ack, window, the analyzer's flags and the proxy's decisions. Decisions of the
+ * direction that enters the path at the capture point (uplink for a client-side capture) are placed
+ * on their frame, counted as the nth TCP frame of that direction; the others are listed at the end,
+ * because the capture never saw those frames before the proxy acted on them.
+ */
+export function formatPacketTimeline(analysis: Analysis, context: PacketTimelineContext, options: PacketTimelineOptions = {}): string {
+  const entering: Direction = context.capturePoint === 'client' ? 'uplink' : 'downlink';
+  const byChainFrame = new Map<number, ImpairDecision[]>();
+  const elsewhere: ImpairDecision[] = [];
+  for (const d of context.decisions) {
+    if (d.action === 'pass' || d.action === 'delay') continue;
+    if (d.direction === entering && d.action !== 'capture-drop') {
+      const list = byChainFrame.get(d.frame) ?? [];
+      list.push(d);
+      byChainFrame.set(d.frame, list);
+    } else {
+      elsewhere.push(d);
+    }
+  }
+  const clients = new Set(context.clientAddresses);
+  const first = analysis.frames[0];
+  const t0 = first ? Number(first.time_epoch) : 0;
+  const show = visibleFrames(analysis.frames.length, options);
+  const marks = new Set(options.mark ?? []);
+  const lines: string[] = [];
+  let enteringCount = 0;
+  let gap = false;
+  for (const f of analysis.frames) {
+    const up = f.src !== null && clients.has(f.src);
+    let notes: ImpairDecision[] | undefined;
+    if (f.tcp_flags !== null && (up ? 'uplink' : 'downlink') === entering) notes = byChainFrame.get(++enteringCount);
+    if (!show(f.frame)) {
+      gap = true;
+      continue;
+    }
+    if (gap) lines.push('  …');
+    gap = false;
+    lines.push(formatFrame(f, t0, up, notes, marks.has(f.frame)));
+  }
+  if (elsewhere.length > 0) {
+    lines.push(`  proxy decisions not visible at the ${context.capturePoint} capture point (frame = nth frame of that direction):`);
+    for (const d of elsewhere) lines.push(`    ${d.direction} frame ${d.frame}: ${describeDecision(d)}`);
+  }
+  return lines.join('\n');
+}
+
+function visibleFrames(total: number, options: PacketTimelineOptions): (frame: number) => boolean {
+  if (options.around === undefined || options.around.length === 0) return () => true;
+  const radius = options.context ?? 4;
+  const keep = new Uint8Array(total + 2);
+  for (const f of options.around) for (let i = Math.max(1, f - radius); i <= Math.min(total, f + radius); i++) keep[i] = 1;
+  return (frame) => keep[frame] === 1;
+}
+
+function describeDecision(d: ImpairDecision): string {
+  const verb = d.action === 'drop' ? 'dropped' : d.action === 'duplicate' ? 'duplicated' : d.action === 'reorder' ? 'reordered' : d.action === 'capture-drop' ? 'hidden from capture' : d.action;
+  return `${verb}: ${d.direction} ${d.impairment}${d.afterFrame === undefined ? '' : ` (sent after frame ${d.afterFrame})`}`;
+}
+
+function formatFrame(f: FrameRecord, t0: number, up: boolean, notes: readonly ImpairDecision[] | undefined, marked: boolean): string {
+  const time = (Number(f.time_epoch) - t0).toFixed(6);
+  let text: string;
+  if (f.tcp_flags === null) {
+    text = f.info;
+  } else {
+    const len = f.tcp_len ?? 0;
+    const seq = f.seq ?? 0;
+    const range = len > 0 || f.tcp_flags & (TCP_SYN | TCP_FIN) ? ` ${seq}:${f.nxtseq ?? seq + len}(${len})` : '';
+    const ack = f.tcp_flags & TCP_ACK ? ` ack ${f.ack ?? 0}` : '';
+    const tlsInfo = f.tls && f.tls.records.length > 0 ? ` {${describeTls(f)}}` : '';
+    text = `${up ? 'C>S' : 'S>C'} ${flagLetters(f.tcp_flags)}${range}${ack} win ${f.win ?? 0}${tlsInfo}`;
+  }
+  const flags = f.flags.length > 0 ? ` [${f.flags.join(', ')}]` : '';
+  const proxy = notes ? notes.map((d) => ` [${describeDecision(d)}]`).join('') : '';
+  return `${marked ? '>>' : '  '}${String(f.frame).padStart(5)} ${time.padStart(10)} ${text}${flags}${proxy}`;
+}
+
+const CONTENT_TYPE_NAMES: Record<number, string> = { 20: 'ChangeCipherSpec', 21: 'Alert', 22: 'Handshake', 23: 'AppData' };
+
+function describeTls(f: FrameRecord): string {
+  return f.tls!.records.map((r) => (r.type === null ? 'TLS?' : (CONTENT_TYPE_NAMES[r.type] ?? `type ${r.type}`))).join(',');
+}

@@ -1,0 +1,283 @@
+/**
+ * run-scenario.ts: runs one scenario end to end: topology, seeded impairment proxy with capture, server and
+ * client agents, artefacts, analysis and expectations; cleans up in `finally`. Must not import the CLI.
+ */
+import { spawn as spawnLocal } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Analysis } from '../../analyzer/analysis-result.js';
+import { analyzeCapture } from '../../analyzer/analyze-capture.js';
+import { ExpectationError } from '../../analyzer/errors.js';
+import { AgentProcess, type SpawnAgent } from '../agents/agent-process.js';
+import type { ClientAgentConfig } from '../agents/client-agent.js';
+import type { ServerAgentConfig } from '../agents/server-agent.js';
+import { loadCertificate } from '../certs.js';
+import type { ClientStepResult } from '../clients/client-script.js';
+import { delay } from '../impair/delay.js';
+import type { ImpairDecision, Impairment } from '../impair/impairment.js';
+import { startProxy, type ImpairmentProxy } from '../proxy/impairment-proxy.js';
+import { createTopology, type Host, type Topology } from '../topology.js';
+import type { CapturePoint, Scenario } from './define-scenario.js';
+import { evaluateExpectations } from './expect.js';
+import { formatPacketTimeline } from './packet-timeline.js';
+
+/** The port the lab server binds inside its namespace (the namespace is ours, so 443 is free). */
+export const LAB_PORT = 443;
+
+/** Options of {@link runScenario}; every one overrides the scenario for this run only. */
+export interface RunScenarioOptions {
+  /** Artefacts go to `outDir/NAME/` (default `runs`), unless `runDir` names the directory itself. */
+  readonly outDir?: string;
+  readonly runDir?: string;
+  /** Seed of the impairments' randomness; a random one is drawn (and reported) when absent. */
+  readonly seed?: number;
+  readonly capture?: CapturePoint;
+  /** Replace the scenario's impairments of one direction (the RTT delay stays). */
+  readonly uplink?: readonly Impairment[];
+  readonly downlink?: readonly Impairment[];
+  /** Decisions of an earlier run's impairments.jsonl: the proxy repeats them instead of deciding. */
+  readonly replay?: readonly ImpairDecision[];
+  /** Called at each phase, for progress output. */
+  readonly onPhase?: (phase: string) => void;
+}
+
+/** One expectation's outcome in a run report. */
+export interface RunOutcome {
+  readonly label: string;
+  readonly ok: boolean;
+  readonly expected: string;
+  readonly found: string;
+  readonly tolerance: string;
+}
+
+/** Wall-clock cost of a run's phases, in ms. */
+export interface RunTimings {
+  /** Namespaces, veths, proxy and server readiness. */
+  readonly setupMs: number;
+  /** Namespaces and veths created (the topology alone). */
+  readonly topologyUpMs: number;
+  readonly trafficMs: number;
+  readonly analyzeMs: number;
+  /** Agents stopped and topology removed. */
+  readonly teardownMs: number;
+  readonly topologyDownMs: number;
+  readonly totalMs: number;
+}
+
+/** What a run produced. When `ok` is false, `error` is the ExpectationError to throw or print. */
+export interface ScenarioRunResult {
+  readonly name: string;
+  readonly seed: number;
+  readonly ok: boolean;
+  readonly dir: string;
+  readonly capturePoint: 'client' | 'server';
+  readonly outcomes: readonly RunOutcome[];
+  readonly analysis: Analysis;
+  readonly clientSteps: readonly ClientStepResult[];
+  readonly decisions: readonly ImpairDecision[];
+  readonly timings: RunTimings;
+  readonly error: ExpectationError | undefined;
+}
+
+/** Extra time after the client finished for in-flight segments (FIN/RST exchanges) to cross the path. */
+function drainMs(rttMs: number): number {
+  return Math.ceil(1.5 * rttMs) + 150;
+}
+
+/** A fresh seed from the clock and pid when none is given; always printed so a run can be repeated. */
+export function drawSeed(): number {
+  return ((Date.now() ^ (process.pid << 16)) >>> 0) % 2_147_483_647 || 1;
+}
+
+/**
+ * Runs a scenario and returns its result; expectations that fail do not throw (see `result.error`),
+ * everything else does: ConfigError for bad options, EnvironmentError for a missing privilege, tool
+ * or port. Namespaces, agents and the proxy are gone when it returns or throws.
+ * @example
+ * const result = await runScenario(fastRetransmission, { seed: 7 });
+ * if (!result.ok) throw result.error;
+ */
+export async function runScenario(scenario: Scenario, options: RunScenarioOptions = {}): Promise<ScenarioRunResult> {
+  const startMs = performance.now();
+  const seed = options.seed ?? drawSeed();
+  const capture = options.capture ?? scenario.capture;
+  const point: 'client' | 'server' = capture === 'server' ? 'server' : 'client';
+  const dir = resolve(options.runDir ?? join(options.outDir ?? 'runs', scenario.name));
+  const phase = options.onPhase ?? (() => {});
+  const oneWayMs = scenario.rttMs / 2;
+  const uplink = [...(options.uplink ?? scenario.impair.uplink), ...(oneWayMs > 0 ? [delay({ ms: oneWayMs })] : [])];
+  const downlink = [...(options.downlink ?? scenario.impair.downlink), ...(oneWayMs > 0 ? [delay({ ms: oneWayMs })] : [])];
+
+  let topology: Topology | undefined;
+  let proxy: ImpairmentProxy | undefined;
+  const agents: AgentProcess[] = [];
+  let topologyUpMs = 0;
+  let setupMs = 0;
+  let trafficMs = 0;
+  let teardownMs = 0;
+  let topologyDownMs = 0;
+  const keyLog = new Set<string>();
+  let clientSteps: ClientStepResult[] = [];
+  let decisions: ImpairDecision[] = [];
+  try {
+    phase('topology');
+    let t = performance.now();
+    topology = await createTopology({ mtu: scenario.mtu, sysctls: { ...scenario.sysctls } });
+    topologyUpMs = performance.now() - t;
+    const topo = topology;
+    const cert = await loadCertificate({ ips: [topo.server.ipv4, topo.server.ipv6] });
+    proxy = await startProxy(topo, { uplink, downlink, seed, capture, ...(options.replay === undefined ? {} : { replay: [...options.replay] }) });
+    phase('server');
+    const spawnIn = (host: Host): SpawnAgent => (command, args, spawnOptions) => topo.spawn(host, command, args, spawnOptions);
+    const serverConfig: ServerAgentConfig = {
+      host: topo.server.ipv4,
+      port: LAB_PORT,
+      certPath: cert.path,
+      ...(scenario.tls.version === undefined ? {} : { tlsVersion: scenario.tls.version }),
+      ...(scenario.tls.ciphers === undefined ? {} : { ciphers: scenario.tls.ciphers }),
+      ...(scenario.media === undefined ? {} : { media: scenario.media }),
+    };
+    const server = new AgentProcess('server-agent', serverConfig, spawnIn(topo.server));
+    agents.push(server);
+    await server.next(['ready'], 15_000);
+    setupMs = performance.now() - startMs;
+
+    phase('traffic');
+    t = performance.now();
+    const clientConfig: ClientAgentConfig = {
+      host: topo.server.ipv4,
+      port: LAB_PORT,
+      certPath: cert.path,
+      ...(scenario.tls.version === undefined ? {} : { tlsVersion: scenario.tls.version }),
+      ...(scenario.tls.ciphers === undefined ? {} : { ciphers: scenario.tls.ciphers }),
+      steps: scenario.timeline,
+    };
+    const client = new AgentProcess('client-agent', clientConfig, spawnIn(topo.client));
+    agents.push(client);
+    // Agent start-up (a second with tsx) is not part of the timeline; the timeline starts in the agent.
+    await client.next(['done'], scenario.timeoutMs + 15_000);
+    clientSteps = client.messages.flatMap((m) => (m.type === 'step' ? [{ index: m.index, label: m.label, startMs: m.startMs, endMs: m.endMs, detail: m.detail }] : []));
+    await new Promise((r) => setTimeout(r, drainMs(scenario.rttMs)));
+    trafficMs = performance.now() - t;
+    for (const line of [...server.keyLog, ...client.keyLog]) keyLog.add(line);
+
+    phase('capture');
+    await proxy.stop();
+    decisions = [...proxy.decisions];
+    await mkdir(dir, { recursive: true });
+    const keyLogText = [...keyLog].map((l) => `${l}\n`).join('');
+    const capturePath = join(dir, 'capture.pcapng');
+    await proxy.writeCapture(capturePath, { keyLog: keyLogText, point });
+    if (capture === 'both') await proxy.writeCapture(join(dir, 'capture-server.pcapng'), { keyLog: keyLogText, point: 'server' });
+    await writeFile(join(dir, 'sslkeylog.txt'), keyLogText);
+    await writeFile(join(dir, 'impairments.jsonl'), decisions.map((d) => `${JSON.stringify(d)}\n`).join(''));
+    proxy = undefined;
+
+    phase('analysis');
+    t = performance.now();
+    const analysis = await analyzeCapture(capturePath);
+    const results = evaluateExpectations(analysis, scenario.expect);
+    const analyzeMs = performance.now() - t;
+    await writeFile(join(dir, 'analysis.json'), `${JSON.stringify(analysis, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`);
+
+    const timelineContext = { clientAddresses: [topo.client.ipv4, topo.client.ipv6], capturePoint: point, decisions };
+    const outcomes = results.map(({ expectation, outcome }) => ({ label: expectation.label, ok: outcome.ok, expected: outcome.expected, found: outcome.found, tolerance: outcome.tolerance }));
+    const failed = results.filter((r) => !r.outcome.ok);
+
+    phase('teardown');
+    t = performance.now();
+    await Promise.all(agents.map((a) => a.stop()));
+    agents.length = 0;
+    const td = performance.now();
+    await topology.close();
+    topologyDownMs = performance.now() - td;
+    topology = undefined;
+    teardownMs = performance.now() - t;
+    const timings: RunTimings = { setupMs, topologyUpMs, trafficMs, analyzeMs, teardownMs, topologyDownMs, totalMs: performance.now() - startMs };
+
+    const header = [
+      `scenario ${scenario.name}: ${scenario.description}`,
+      `seed ${seed}, capture ${point}${capture === 'both' ? ' (and server in capture-server.pcapng)' : ''}, rtt ${scenario.rttMs} ms, mtu ${scenario.mtu}`,
+      `uplink: ${uplink.map((i) => i.label).join(' | ') || 'none'}; downlink: ${downlink.map((i) => i.label).join(' | ') || 'none'}`,
+      `timings: setup ${timings.setupMs.toFixed(0)} ms (topology ${topologyUpMs.toFixed(0)}), traffic ${trafficMs.toFixed(0)} ms, analysis ${analyzeMs.toFixed(0)} ms, teardown ${teardownMs.toFixed(0)} ms (topology ${topologyDownMs.toFixed(0)})`,
+      'client steps:',
+      ...clientSteps.map((s) => `  ${s.startMs.toFixed(1).padStart(8)} ms ${s.label}: ${s.detail}`),
+      'expectations:',
+      ...outcomes.map((o) => `  ${o.ok ? 'ok  ' : 'FAIL'} ${o.label}: expected ${o.expected}, found ${o.found}`),
+      'frames:',
+    ];
+    await writeFile(join(dir, 'timeline.txt'), `${header.join('\n')}\n${formatPacketTimeline(analysis, timelineContext)}\n`);
+
+    let error: ExpectationError | undefined;
+    if (failed.length > 0) {
+      const marked = failed.flatMap((r) => r.outcome.frames);
+      const summary = failed
+        .map((r) => `expected ${r.outcome.expected}, found ${r.outcome.found}${r.outcome.tolerance ? ` (tolerance ${r.outcome.tolerance})` : ''}`)
+        .join('; ');
+      const excerpt = formatPacketTimeline(analysis, timelineContext, marked.length > 0 ? { around: marked, mark: marked, context: 6 } : {});
+      error = new ExpectationError(`${scenario.name}: ${summary} (seed ${seed}, capture: ${point}; artefacts in ${dir})`, {
+        timeline: excerpt.split('\n').slice(0, 60).join('\n'),
+      });
+    }
+    return { name: scenario.name, seed, ok: failed.length === 0, dir, capturePoint: point, outcomes, analysis, clientSteps, decisions, timings, error };
+  } catch (e) {
+    // Keep whatever the proxy captured: a failed run is exactly when the capture is wanted.
+    if (proxy) await saveCaptureAfterError(proxy, dir, point, keyLog).catch(() => {});
+    throw e;
+  } finally {
+    await Promise.allSettled(agents.map((a) => a.stop()));
+    if (proxy) await proxy.stop().catch(() => {});
+    if (topology) await topology.close();
+  }
+}
+
+async function saveCaptureAfterError(proxy: ImpairmentProxy, dir: string, point: 'client' | 'server', keyLog: ReadonlySet<string>): Promise<void> {
+  await proxy.stop();
+  await mkdir(dir, { recursive: true });
+  const keyLogText = [...keyLog].map((l) => `${l}\n`).join('');
+  await proxy.writeCapture(join(dir, 'capture.pcapng'), { keyLog: keyLogText, point });
+  await writeFile(join(dir, 'impairments.jsonl'), proxy.decisions.map((d) => `${JSON.stringify(d)}\n`).join(''));
+}
+
+/**
+ * Runs the agents on loopback without namespaces or proxy (no root needed): a smoke test of the server,
+ * clients and timeline of a scenario. Returns the client's steps.
+ */
+export async function runScenarioTrafficOnLoopback(scenario: Scenario): Promise<ClientStepResult[]> {
+  const cert = await loadCertificate();
+  const local: SpawnAgent = (command, args, spawnOptions) => spawnLocal(command, args, spawnOptions);
+  const agents: AgentProcess[] = [];
+  try {
+    const server = new AgentProcess(
+      'server-agent',
+      {
+        host: '127.0.0.1',
+        port: 0,
+        certPath: cert.path,
+        ...(scenario.tls.version === undefined ? {} : { tlsVersion: scenario.tls.version }),
+        ...(scenario.tls.ciphers === undefined ? {} : { ciphers: scenario.tls.ciphers }),
+        ...(scenario.media === undefined ? {} : { media: scenario.media }),
+      } satisfies ServerAgentConfig,
+      local,
+    );
+    agents.push(server);
+    const ready = await server.next(['ready'], 15_000);
+    const client = new AgentProcess(
+      'client-agent',
+      {
+        host: '127.0.0.1',
+        port: ready.port,
+        certPath: cert.path,
+        ...(scenario.tls.version === undefined ? {} : { tlsVersion: scenario.tls.version }),
+        ...(scenario.tls.ciphers === undefined ? {} : { ciphers: scenario.tls.ciphers }),
+        steps: scenario.timeline,
+      } satisfies ClientAgentConfig,
+      local,
+    );
+    agents.push(client);
+    await client.next(['done'], scenario.timeoutMs + 15_000);
+    return client.messages.flatMap((m) => (m.type === 'step' ? [{ index: m.index, label: m.label, startMs: m.startMs, endMs: m.endMs, detail: m.detail }] : []));
+  } finally {
+    await Promise.allSettled(agents.map((a) => a.stop()));
+  }
+}
