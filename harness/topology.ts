@@ -271,7 +271,13 @@ function explainPermission(e: unknown): never {
 
 /** Applies DEFAULT_SYSCTLS + overrides inside the host's namespace; returns what `sysctl -w` reported. */
 async function applySysctls(host: Host, overrides: Readonly<Record<string, string>>): Promise<Record<string, string>> {
-  const wanted: Record<string, string> = { ...DEFAULT_SYSCTLS, ...overrides };
+  const wanted: Record<string, string> = {
+    ...DEFAULT_SYSCTLS,
+    // The interface already exists (it was moved in), so the all/default values above do not reach it.
+    [`net.ipv6.conf.${host.ifname}.accept_dad`]: '0',
+    [`net.ipv6.conf.${host.ifname}.router_solicitations`]: '0',
+    ...overrides,
+  };
   const cc = wanted[CONGESTION_CONTROL_SYSCTL];
   let inherited: string | undefined;
   if (cc !== undefined) {

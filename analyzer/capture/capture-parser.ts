@@ -371,8 +371,8 @@ class PushParser implements CaptureParser {
       throw this.fail(at, `unsupported pcap version ${major}.${minor} at offset ${at}; expected 2.x`);
     }
     const snapLen = this.le ? u32le(buf, off + 16) : u32be(buf, off + 16);
-    // The top four bits of the link-type word carry FCS information, not the link type.
-    this.pcapLinkType = (this.le ? u32le(buf, off + 20) : u32be(buf, off + 20)) & 0x0fff_ffff;
+    // The top six bits of the link-type word carry FCS information (FCS length, R, P), not the link type.
+    this.pcapLinkType = (this.le ? u32le(buf, off + 20) : u32be(buf, off + 20)) & 0x03ff_ffff;
     this.pcapRecordLimit = Math.max(MIN_PCAP_RECORD_LIMIT_BYTES, Math.min(snapLen, MAX_PCAPNG_BLOCK_BYTES));
     this.info.interfaces.push({
       linkType: this.pcapLinkType,

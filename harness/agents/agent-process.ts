@@ -134,6 +134,11 @@ export class AgentProcess {
     }
   }
 
+  /** Writes one command line to the agent's stdin (e.g. 'start' for a client agent waiting to begin). */
+  send(command: string): void {
+    this.child.stdin?.write(`${command}\n`);
+  }
+
   /** Asks the agent to exit (stdin closes, then SIGTERM, then SIGKILL after `graceMs`) and waits for it. */
   async stop(graceMs = 1000): Promise<void> {
     if (this.exit) return;
@@ -163,6 +168,24 @@ function lastLine(text: string): string {
  */
 export function sendToRunner(message: AgentMessage): void {
   process.stdout.write(`${JSON.stringify(message)}\n`);
+}
+
+/**
+ * The agent's side: resolves when the runner writes `command` as a line on stdin, so an agent can
+ * load and report readiness early and start its work exactly when told.
+ */
+export function waitForCommand(command: string): Promise<void> {
+  return new Promise((resolveCommand) => {
+    let buffered = '';
+    const onData = (chunk: Buffer | string): void => {
+      buffered += chunk.toString();
+      if (buffered.split('\n').some((line) => line.trim() === command)) {
+        process.stdin.off('data', onData);
+        resolveCommand();
+      }
+    };
+    process.stdin.on('data', onData);
+  });
 }
 
 /**

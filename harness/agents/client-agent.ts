@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { runClientScript, type TimedClientAction } from '../clients/client-script.js';
-import { runAgent, sendToRunner } from './agent-process.js';
+import { runAgent, sendToRunner, waitForCommand } from './agent-process.js';
 
 /** The client agent's configuration, passed as JSON in argv[2]. */
 export interface ClientAgentConfig {
@@ -21,6 +21,9 @@ runAgent(async () => {
   const config = JSON.parse(process.argv[2] ?? '{}') as ClientAgentConfig;
   const pem = await readFile(config.certPath, 'utf8');
   const ca = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem)?.[0] ?? pem;
+  // Loading Node and tsx takes a second or two; report readiness, then start when the server is up.
+  sendToRunner({ type: 'ready', host: config.host, port: config.port });
+  await waitForCommand('start');
   await runClientScript(
     config.steps,
     {

@@ -52,8 +52,15 @@ export function createFrameGuard(subnets: GuardSubnets): (frame: Buffer) => Fram
       const dstOk = inV6(frame, 38) || isLinkLocal(frame, 38) || isLinkScopeMulticast(frame, 38);
       if (!srcOk || !dstOk) return FrameClass.Reject;
       // ICMPv6 MLD (130-132, 143) and NDP (133-137) keep the link working; they are never impaired.
-      if (frame[20] === 58 && frame.length >= 55) {
-        const type = frame[54]!;
+      // MLD reports come behind a Hop-by-Hop header (RFC 2711 router alert).
+      let next = frame[20]!;
+      let at = 54;
+      if (next === 0 && frame.length >= 56) {
+        next = frame[54]!;
+        at += (frame[55]! + 1) * 8;
+      }
+      if (next === 58 && frame.length > at) {
+        const type = frame[at]!;
         if ((type >= 130 && type <= 137) || type === 143) return FrameClass.Bypass;
       }
       // Only the run's global addresses carry traffic worth impairing.

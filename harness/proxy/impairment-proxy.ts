@@ -10,6 +10,7 @@ import { createPcapngWriter } from '../../analyzer/capture/pcapng-writer.js';
 import { LinkType, type Frame } from '../../analyzer/packet/frame.js';
 import { registerResource } from '../cleanup.js';
 import { checkEnvironment } from '../env-check.js';
+import { ipBatch } from '../netns.js';
 import { chain } from '../impair/chain.js';
 import {
   createRng,
@@ -64,6 +65,37 @@ export interface ImpairmentProxy {
   writeCapture(path: string, options?: { keyLog?: string; point?: 'client' | 'server' | 'both' }): Promise<void>;
   /** Releases everything still held by the impairments (flush on close), then closes both pcap handles. Idempotent. */
   stop(): Promise<void>;
+}
+
+/**
+ * Opens both pcap handles. cap calls pcap_lookupnet, which prints "no IPv4 address assigned - This
+ * may not actually work" for the unaddressed root ends; for the few ms of the open each end carries
+ * an unused address of the run's own /30 (network and broadcast, /32, no route, ARP off), then none.
+ */
+async function openSessions(
+  topology: Topology,
+  sessions: { client: PcapSession; server: PcapSession },
+  buffers: { client: Buffer; server: Buffer },
+): Promise<void> {
+  const [network] = topology.ipv4Subnet.split('/') as [string];
+  const octets = network.split('.').map(Number);
+  const last = octets[3]!;
+  const placeholder = (n: number): string => [...octets.slice(0, 3), last + n].join('.');
+  await ipBatch([
+    `addr add ${placeholder(0)}/32 dev ${topology.clientLink} noprefixroute`,
+    `addr add ${placeholder(3)}/32 dev ${topology.serverLink} noprefixroute`,
+  ]);
+  try {
+    sessions.client.open(topology.clientLink, `ether src ${topology.client.mac}`, PCAP_BUFFER_BYTES, buffers.client);
+    try {
+      sessions.server.open(topology.serverLink, `ether src ${topology.server.mac}`, PCAP_BUFFER_BYTES, buffers.server);
+    } catch (e) {
+      sessions.client.close();
+      throw e;
+    }
+  } finally {
+    await ipBatch([`addr flush dev ${topology.clientLink}`, `addr flush dev ${topology.serverLink}`]);
+  }
 }
 
 /** The label decisions of the network rule carry. */
@@ -129,13 +161,7 @@ export async function startProxy(topology: Topology, options: ProxyOptions): Pro
 
   const buffers = { client: Buffer.alloc(65536), server: Buffer.alloc(65536) };
   const sessions: { client: PcapSession; server: PcapSession } = { client: new Cap(), server: new Cap() };
-  sessions.client.open(topology.clientLink, `ether src ${topology.client.mac}`, PCAP_BUFFER_BYTES, buffers.client);
-  try {
-    sessions.server.open(topology.serverLink, `ether src ${topology.server.mac}`, PCAP_BUFFER_BYTES, buffers.server);
-  } catch (e) {
-    sessions.client.close();
-    throw e;
-  }
+  await openSessions(topology, sessions, buffers);
   const unregister = registerResource({
     label: `proxy ${topology.id}`,
     close: () => stop(),

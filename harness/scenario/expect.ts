@@ -219,6 +219,27 @@ export function handshakes(bound: CountBound): Expectation {
   };
 }
 
+/**
+ * Some conversation (or stream `stream`) carried at least/most this many payload bytes each way.
+ * @example transferred({ downlinkBytes: { atLeast: 300_000 } })
+ */
+export function transferred(want: { downlinkBytes?: CountBound; uplinkBytes?: CountBound; stream?: number }): Expectation {
+  const down = want.downlinkBytes === undefined ? undefined : describeBound(want.downlinkBytes, 'transferred().downlinkBytes');
+  const up = want.uplinkBytes === undefined ? undefined : describeBound(want.uplinkBytes, 'transferred().uplinkBytes');
+  if (!down && !up) throw new ConfigError('transferred(): give downlinkBytes or uplinkBytes');
+  const expected = [down ? `${down.text} bytes server→client` : '', up ? `${up.text} bytes client→server` : ''].filter(Boolean).join(' and ');
+  const stream: StreamChoice = want.stream ?? 'any';
+  return {
+    label: `transferred ${expected}`,
+    evaluate(analysis) {
+      const chosen = pickConversations(analysis, stream);
+      const found = chosen.length === 0 ? 'no conversation' : chosen.map((c) => `stream ${c.stream}: ${c.bytes[1]} down, ${c.bytes[0]} up`).join(', ');
+      const ok = matchStreams(analysis, stream, (c) => (!down || down.test(c.bytes[1])) && (!up || up.test(c.bytes[0])));
+      return { ok, expected: `${streamWords(stream)} carried ${expected}`, found, tolerance: '', frames: [] };
+    },
+  };
+}
+
 /** Evaluates every expectation; an expectation that throws counts as failed with the error as "found". */
 export function evaluateExpectations(analysis: Analysis, expectations: readonly Expectation[]): { expectation: Expectation; outcome: ExpectationOutcome }[] {
   return expectations.map((expectation) => {

@@ -5,13 +5,22 @@
 import type { Analysis, FrameRecord } from '../../analyzer/analysis-result.js';
 import type { Direction, ImpairDecision } from '../impair/impairment.js';
 
+/** Where a captured frame came from in the proxy: its direction and number in that direction's chain. */
+export interface ChainPosition {
+  readonly direction: Direction;
+  /** ImpairDecision.frame of this frame; undefined for frames outside the chains (ARP/NDP). */
+  readonly chainFrame: number | undefined;
+}
+
 /** What the timeline needs to know about the run. */
 export interface PacketTimelineContext {
   /** Client addresses (IPv4 and IPv6) to tell C>S from S>C. */
   readonly clientAddresses: readonly string[];
-  /** Which side the capture was taken on: decisions of the direction entering the path there line up with frames. */
+  /** Which side the capture was taken on. */
   readonly capturePoint: 'client' | 'server';
   readonly decisions: readonly ImpairDecision[];
+  /** Chain position of each captured frame, in capture order (the proxy's `captured[point]`). */
+  readonly positions?: readonly ChainPosition[];
 }
 
 /** Options of {@link formatPacketTimeline}. */
@@ -19,7 +28,7 @@ export interface PacketTimelineOptions {
   /** Show only frames within `context` frames of these (with "…" between gaps); all frames when absent. */
   readonly around?: readonly number[];
   readonly context?: number;
-  /** Frames to mark with "<<" (the ones an expectation is about). */
+  /** Frames to mark with ">>" (the ones an expectation is about). */
   readonly mark?: readonly number[];
 }
 
@@ -42,48 +51,61 @@ function flagLetters(flags: number): string {
 
 /**
  * One line per frame: number, seconds since the first frame, direction, flags, relative
- * `seq:nxtseq(len)`, ack, window, the analyzer's flags and the proxy's decisions. Decisions of the
- * direction that enters the path at the capture point (uplink for a client-side capture) are placed
- * on their frame, counted as the nth TCP frame of that direction; the others are listed at the end,
- * because the capture never saw those frames before the proxy acted on them.
+ * `seq:nxtseq(len)`, ack, window, the analyzer's flags and the proxy's decisions. With `positions`,
+ * each decision sits on the frame it concerns, and frames the capture never saw (dropped, hidden) get
+ * a line of their own where they would have been; without them, decisions are listed at the end.
  */
 export function formatPacketTimeline(analysis: Analysis, context: PacketTimelineContext, options: PacketTimelineOptions = {}): string {
-  const entering: Direction = context.capturePoint === 'client' ? 'uplink' : 'downlink';
-  const byChainFrame = new Map<number, ImpairDecision[]>();
-  const elsewhere: ImpairDecision[] = [];
+  const key = (direction: Direction, frame: number): string => `${direction}:${frame}`;
+  const positions = context.positions !== undefined && context.positions.length === analysis.frames.length ? context.positions : undefined;
+  const onFrame = new Map<string, ImpairDecision[]>();
+  const unseen: ImpairDecision[] = [];
   for (const d of context.decisions) {
-    if (d.action === 'pass' || d.action === 'delay') continue;
-    if (d.direction === entering && d.action !== 'capture-drop') {
-      const list = byChainFrame.get(d.frame) ?? [];
+    if (d.action === 'pass' || d.action === 'delay' || d.frame === 0) continue;
+    if (positions && d.action !== 'drop' && d.action !== 'capture-drop') {
+      const list = onFrame.get(key(d.direction, d.frame)) ?? [];
       list.push(d);
-      byChainFrame.set(d.frame, list);
+      onFrame.set(key(d.direction, d.frame), list);
     } else {
-      elsewhere.push(d);
+      unseen.push(d);
     }
   }
+  // Frames the capture lacks are shown before the first captured frame of the same direction with a higher chain number.
+  unseen.sort((a, b) => a.frame - b.frame);
+  const pending: Record<Direction, ImpairDecision[]> = {
+    uplink: unseen.filter((d) => d.direction === 'uplink'),
+    downlink: unseen.filter((d) => d.direction === 'downlink'),
+  };
   const clients = new Set(context.clientAddresses);
   const first = analysis.frames[0];
   const t0 = first ? Number(first.time_epoch) : 0;
   const show = visibleFrames(analysis.frames.length, options);
   const marks = new Set(options.mark ?? []);
   const lines: string[] = [];
-  let enteringCount = 0;
   let gap = false;
-  for (const f of analysis.frames) {
-    const up = f.src !== null && clients.has(f.src);
-    let notes: ImpairDecision[] | undefined;
-    if (f.tcp_flags !== null && (up ? 'uplink' : 'downlink') === entering) notes = byChainFrame.get(++enteringCount);
-    if (!show(f.frame)) {
+  for (const [i, f] of analysis.frames.entries()) {
+    const position = positions?.[i];
+    const missing: ImpairDecision[] = [];
+    if (position?.chainFrame !== undefined) {
+      const queue = pending[position.direction];
+      while (queue.length > 0 && queue[0]!.frame < position.chainFrame) missing.push(queue.shift()!);
+    }
+    const notes = position?.chainFrame === undefined ? undefined : onFrame.get(key(position.direction, position.chainFrame));
+    if (!show(f.frame) && missing.length === 0) {
       gap = true;
       continue;
     }
     if (gap) lines.push('  …');
     gap = false;
-    lines.push(formatFrame(f, t0, up, notes, marks.has(f.frame)));
+    for (const d of missing) lines.push(`  ${'-'.padStart(5)} ${''.padStart(10)} ${d.direction} frame ${d.frame} not in this capture [${describeDecision(d)}]`);
+    if (show(f.frame)) lines.push(formatFrame(f, t0, f.src !== null && clients.has(f.src), notes, marks.has(f.frame)));
+    else gap = true;
   }
-  if (elsewhere.length > 0) {
-    lines.push(`  proxy decisions not visible at the ${context.capturePoint} capture point (frame = nth frame of that direction):`);
-    for (const d of elsewhere) lines.push(`    ${d.direction} frame ${d.frame}: ${describeDecision(d)}`);
+  const rest = [...pending.uplink, ...pending.downlink];
+  if (!positions) rest.push(...[...onFrame.values()].flat());
+  if (rest.length > 0) {
+    lines.push(`  proxy decisions not placed on a frame (frame = nth frame of that direction):`);
+    for (const d of rest) lines.push(`    ${d.direction} frame ${d.frame}: ${describeDecision(d)}`);
   }
   return lines.join('\n');
 }

@@ -137,13 +137,6 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       ...(scenario.tls.ciphers === undefined ? {} : { ciphers: scenario.tls.ciphers }),
       ...(scenario.media === undefined ? {} : { media: scenario.media }),
     };
-    const server = new AgentProcess('server-agent', serverConfig, spawnIn(topo.server));
-    agents.push(server);
-    await server.next(['ready'], 15_000);
-    setupMs = performance.now() - startMs;
-
-    phase('traffic');
-    t = performance.now();
     const clientConfig: ClientAgentConfig = {
       host: topo.server.ipv4,
       port: LAB_PORT,
@@ -152,10 +145,18 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       ...(scenario.tls.ciphers === undefined ? {} : { ciphers: scenario.tls.ciphers }),
       steps: scenario.timeline,
     };
+    // Both agents load at once (each takes a second or two); the client starts only on our word.
+    const server = new AgentProcess('server-agent', serverConfig, spawnIn(topo.server));
+    agents.push(server);
     const client = new AgentProcess('client-agent', clientConfig, spawnIn(topo.client));
     agents.push(client);
-    // Agent start-up (a second with tsx) is not part of the timeline; the timeline starts in the agent.
-    await client.next(['done'], scenario.timeoutMs + 15_000);
+    await Promise.all([server.next(['ready'], 15_000), client.next(['ready'], 15_000)]);
+    setupMs = performance.now() - startMs;
+
+    phase('traffic');
+    t = performance.now();
+    client.send('start');
+    await client.next(['done'], scenario.timeoutMs + 5_000);
     clientSteps = client.messages.flatMap((m) => (m.type === 'step' ? [{ index: m.index, label: m.label, startMs: m.startMs, endMs: m.endMs, detail: m.detail }] : []));
     await new Promise((r) => setTimeout(r, drainMs(scenario.rttMs)));
     trafficMs = performance.now() - t;
@@ -164,6 +165,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     phase('capture');
     await proxy.stop();
     decisions = [...proxy.decisions];
+    const positions = proxy.captured[point].map((f) => ({ direction: f.direction, chainFrame: f.chainFrame }));
     await mkdir(dir, { recursive: true });
     const keyLogText = [...keyLog].map((l) => `${l}\n`).join('');
     const capturePath = join(dir, 'capture.pcapng');
@@ -180,7 +182,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     const analyzeMs = performance.now() - t;
     await writeFile(join(dir, 'analysis.json'), `${JSON.stringify(analysis, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`);
 
-    const timelineContext = { clientAddresses: [topo.client.ipv4, topo.client.ipv6], capturePoint: point, decisions };
+    const timelineContext = { clientAddresses: [topo.client.ipv4, topo.client.ipv6], capturePoint: point, decisions, positions };
     const outcomes = results.map(({ expectation, outcome }) => ({ label: expectation.label, ok: outcome.ok, expected: outcome.expected, found: outcome.found, tolerance: outcome.tolerance }));
     const failed = results.filter((r) => !r.outcome.ok);
 
@@ -275,7 +277,9 @@ export async function runScenarioTrafficOnLoopback(scenario: Scenario): Promise<
       local,
     );
     agents.push(client);
-    await client.next(['done'], scenario.timeoutMs + 15_000);
+    await client.next(['ready'], 15_000);
+    client.send('start');
+    await client.next(['done'], scenario.timeoutMs + 5_000);
     return client.messages.flatMap((m) => (m.type === 'step' ? [{ index: m.index, label: m.label, startMs: m.startMs, endMs: m.endMs, detail: m.detail }] : []));
   } finally {
     await Promise.allSettled(agents.map((a) => a.stop()));

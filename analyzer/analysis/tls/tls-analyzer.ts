@@ -565,7 +565,9 @@ export function createTlsAnalyzer(): TlsAnalyzer {
     switch (type) {
       case ContentType.ChangeCipherSpec: {
         out.infoItems.push(INFO_CCS);
-        ctx.side().ccsFrame = ctx.input.frame;
+        // tshark 4.0.17 does not note a CCS sent in a TLS 1.3 session (the middlebox-compatibility dummy),
+        // so it never makes later handshake records look encrypted (checked with tshark on crafted files).
+        if (st.version !== TlsVersion.Tls13) ctx.side().ccsFrame = ctx.input.frame;
         st.ccsFrames[ctx.input.direction] ??= ctx.input.frame;
         break;
       }
@@ -651,8 +653,9 @@ export function createTlsAnalyzer(): TlsAnalyzer {
       appendHandshakePiece(hs, body.subarray(0, subset));
       if (msgLength === 0 || hs.collected !== msgLength) return; // a middle piece: nothing reported
       side.pendingHandshake = undefined;
-      const message = hs.chunks.length === 1 ? hs.chunks[0] : Buffer.concat(hs.chunks);
-      dissectMessage(ctx, message, msgLength, true, record, hs.collected <= MAX_HANDSHAKE_REASSEMBLY_BYTES);
+      const kept = hs.chunks.length > 0 && hs.collected <= MAX_HANDSHAKE_REASSEMBLY_BYTES;
+      const message = kept ? (hs.chunks.length === 1 ? hs.chunks[0] : Buffer.concat(hs.chunks)) : undefined;
+      dissectMessage(ctx, hs.header[0], message, msgLength, true, record);
       p = subset;
       isFirst = false;
     } else if (looksEncrypted(ctx, body, side)) {
@@ -671,7 +674,7 @@ export function createTlsAnalyzer(): TlsAnalyzer {
         if (isFirst) out.infoItems.push(handshakeFragmentName(body[p]));
         return;
       }
-      dissectMessage(ctx, body.subarray(p, p + msgLength), msgLength, isFirst, record, true);
+      dissectMessage(ctx, body[p], body.subarray(p, p + msgLength), msgLength, isFirst, record);
       p += msgLength;
       isFirst = false;
     }
@@ -689,23 +692,25 @@ export function createTlsAnalyzer(): TlsAnalyzer {
     }
   }
 
-  /** One complete handshake message (tshark's dissect_tls_handshake_full). */
+  /**
+   * One complete handshake message (tshark's dissect_tls_handshake_full). `message` holds its bytes
+   * (header included), or is undefined when a reassembled message other than a hello was not kept.
+   */
   function dissectMessage(
     ctx: FrameContext,
-    message: Buffer,
+    type: number,
+    message: Buffer | undefined,
     msgLength: number,
     isFirst: boolean,
     record: TlsRecordInfo,
-    haveBytes: boolean,
   ): void {
     const out = ctx.out();
     const state = ctx.state;
-    const type = message[0];
     const name = handshakeTypeName(type);
     if (name === undefined && !isFirst) return;
-    const body = haveBytes ? message.subarray(4, msgLength) : Buffer.alloc(0);
+    const body = message === undefined ? undefined : message.subarray(4, msgLength);
     let serverHello: TlsServerHello | undefined;
-    if (type === HandshakeType.ServerHello && haveBytes) serverHello = decodeServerHello(body);
+    if (type === HandshakeType.ServerHello && body !== undefined) serverHello = decodeServerHello(body);
     let isHrr = false;
     if (isFirst && type === HandshakeType.ServerHello && msgLength - 4 > 2 && serverHello !== undefined) {
       if (isKnownSessionVersion(serverHello.negotiatedVersion)) state.version = serverHello.negotiatedVersion;
@@ -718,7 +723,7 @@ export function createTlsAnalyzer(): TlsAnalyzer {
     // The oracle reads hello fields only from records with an SSLv3+ header version.
     const reportFields = record.version !== null && record.version >= TlsVersion.Ssl3;
     if (type === HandshakeType.ClientHello) {
-      const hello = haveBytes ? decodeClientHello(body) : undefined;
+      const hello = body === undefined ? undefined : decodeClientHello(body);
       state.serverDirection = ctx.input.direction === 0 ? 1 : 0;
       if (hello === undefined) return;
       if (hello.earlyData) state.version = TlsVersion.Tls13;

@@ -1,0 +1,21 @@
+/**
+ * capture-loss: the 15th server→client data segment is delivered but left out of the capture, as when
+ * the capturing host drops it. Capture point: client side: the next segment is "previous segment not
+ * captured" and the client's ACK covering the hidden bytes is "ACKed unseen segment"; nothing is
+ * retransmitted because nothing was lost.
+ */
+import { defineScenario } from '../harness/scenario/define-scenario.js';
+import { count } from '../harness/scenario/expect.js';
+import { captureDrop } from '../harness/impair/capture-drop.js';
+import { isDataSegment } from '../harness/impair/match.js';
+import { at, client } from '../harness/scenario/timeline.js';
+
+export default defineScenario({
+  name: 'capture-loss',
+  description: 'hide one delivered server data segment from the capture',
+  topology: { rttMs: 20 },
+  capture: 'client',
+  impair: { downlink: [captureDrop(isDataSegment, { nth: 15 })] },
+  timeline: [at(0, client.get('/bytes/128k')), at('+0', client.close('fin'))],
+  expect: [count('lost_segment', { exactly: 1 }), count('ack_lost_segment', { atLeast: 1 }), count('retransmission', { exactly: 0 })],
+});

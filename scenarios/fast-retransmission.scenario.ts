@@ -1,0 +1,26 @@
+/**
+ * fast-retransmission: RFC 5681 §3.2. The 20th server→client data segment of a 256 KiB download is
+ * dropped; the segments behind it draw duplicate ACKs (with SACK) and the server resends it before its
+ * RTO. Capture point: server side, where the resend follows the client's last dup ACK by microseconds,
+ * well inside Wireshark's 20 ms window. (A client-side capture over this 40 ms path labels the same
+ * resend Retransmission or Out-Of-Order, because Wireshark times it from the client's last segment.)
+ */
+import { defineScenario } from '../harness/scenario/define-scenario.js';
+import { before, count } from '../harness/scenario/expect.js';
+import { dropNth } from '../harness/impair/drop-nth.js';
+import { isDataSegment } from '../harness/impair/match.js';
+import { at, client } from '../harness/scenario/timeline.js';
+
+export default defineScenario({
+  name: 'fast-retransmission',
+  description: 'drop the 20th server data segment; dup ACKs trigger a fast retransmit',
+  topology: { rttMs: 40 },
+  capture: 'server',
+  impair: { downlink: [dropNth(20, isDataSegment)] },
+  timeline: [at(0, client.get('/bytes/256k')), at('+0', client.close('fin'))],
+  expect: [
+    count('duplicate_ack', { atLeast: 2 }),
+    count('fast_retransmission', { exactly: 1 }),
+    before('duplicate_ack', 'fast_retransmission'),
+  ],
+});

@@ -1,0 +1,49 @@
+/**
+ * lab-report: the whole page load of the lab report over a path like the report's: 175 ms RTT, MSS 1400,
+ * a 4 Mbit/s bottleneck, TLS 1.2 with TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, and a browser opening two
+ * connections at once (page, image, audio and video on one; the other dropped with FIN then RST).
+ * Capture point: client side, where the report's Wireshark sat. On the media connection the proxy drops
+ * one segment (duplicate ACKs, then a resend), swaps two (Out-Of-Order), duplicates one (redundant
+ * packet) and hides one from the capture (previous segment not captured, ACKed unseen segment).
+ * The bottleneck keeps segments arriving every ~3 ms, so the client's last dup ACK is always within
+ * Wireshark's 20 ms window when the resend arrives: Fast Retransmission, as the report saw it.
+ */
+import { defineScenario } from '../harness/scenario/define-scenario.js';
+import { count, parallel, teardown, tls } from '../harness/scenario/expect.js';
+import { captureDrop } from '../harness/impair/capture-drop.js';
+import { dropNth } from '../harness/impair/drop-nth.js';
+import { duplicate } from '../harness/impair/duplicate.js';
+import { isDataSegment } from '../harness/impair/match.js';
+import { rate } from '../harness/impair/rate.js';
+import { reorder } from '../harness/impair/reorder.js';
+import { at, client } from '../harness/scenario/timeline.js';
+
+export default defineScenario({
+  name: 'lab-report',
+  description: "the report's page load: 175 ms RTT, MSS 1400, dual connection, loss, reordering, duplicates",
+  topology: { rttMs: 175, mss: 1400 },
+  capture: 'client',
+  tls: { version: 'TLS 1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256' },
+  impair: {
+    downlink: [
+      dropNth(100, isDataSegment),
+      reorder({ hold: 1, after: 1, nth: 160, match: isDataSegment }),
+      captureDrop(isDataSegment, { nth: 200 }),
+      rate({ kbps: 4000, queuePackets: 1000 }),
+      duplicate({ nth: 230, match: isDataSegment }),
+    ],
+  },
+  timeline: [at(0, client.page({ connections: 2, spareClose: 'fin-then-rst' })), at('+300ms', client.close('fin'))],
+  timeoutMs: 20_000,
+  expect: [
+    tls({ version: 'TLS 1.2', cipherSuite: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', sni: 'lab.wirelab.test' }, 'all'),
+    parallel({ connections: 2, idle: 1 }),
+    teardown('any', 'fin-then-rst'),
+    count('duplicate_ack', { atLeast: 2 }),
+    count('fast_retransmission', { atLeast: 1 }),
+    count('out_of_order', { atLeast: 1 }),
+    count('lost_segment', { atLeast: 2 }),
+    count('ack_lost_segment', { atLeast: 1 }),
+    count('retransmission', { atLeast: 2 }),
+  ],
+});
