@@ -68,7 +68,9 @@ function tcpInfo(tcp: TcpHeader, relSeq: number, relAck: number, len: number, wi
   if (opts.timestamp !== undefined) extras.push(`TSval=${opts.timestamp.value} TSecr=${opts.timestamp.echo}`);
   if (opts.windowScale !== undefined) extras.push(`WS=${2 ** Math.min(opts.windowScale, 14)}`);
   if (opts.sackBlocks !== undefined) {
-    for (const [left, right] of opts.sackBlocks) extras.push(`SLE=${left} SRE=${right}`);
+    // SACK edges are in the peer's sequence space: show them relative to the same base as Ack.
+    const base = (tcp.flags & TcpFlag.Ack) !== 0 ? (tcp.ack - relAck) >>> 0 : 0;
+    for (const [left, right] of opts.sackBlocks) extras.push(`SLE=${(left - base) >>> 0} SRE=${(right - base) >>> 0}`);
   }
   const tail = extras.length > 0 ? ` ${extras.join(' ')}` : '';
   return `${tcp.srcPort} → ${tcp.dstPort} ${formatTcpFlags(tcp.flags)} Seq=${relSeq}${ack} Win=${win} Len=${len}${tail}`;

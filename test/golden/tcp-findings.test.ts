@@ -47,8 +47,8 @@ async function findingLines(file: string): Promise<string> {
 
 describe('golden: TCP findings of kernel captures', () => {
   for (const name of CAPTURES) {
-    it(`reports the same findings as ${name}.findings.txt`, async () => {
-      const golden = path.join(HERE, `${name}.findings.txt`);
+    it(`reports the findings recorded in test/golden/${path.parse(name).name}.findings.txt`, async () => {
+      const golden = path.join(HERE, `${path.parse(name).name}.findings.txt`);
       const actual = await findingLines(path.join(KERNEL, name));
       if (process.env['UPDATE_GOLDEN'] === '1') writeFileSync(golden, actual);
       expect(existsSync(golden), `${golden} is missing; run UPDATE_GOLDEN=1 npm test`).to.equal(true);

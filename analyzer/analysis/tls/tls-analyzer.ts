@@ -84,15 +84,25 @@ export class TlsFrameInfo {
   readonly frame: number;
   /** tcp.stream. */
   readonly stream: number;
+  /** Every record of the frame in wire order (reassembled ones first, then the rest of the segment). */
   readonly records: TlsRecordInfo[] = [];
+  /** The records' types; null for SSLv2 records. */
   readonly content_types: (number | null)[] = [];
+  /** Plaintext handshake message types of all records, in order. */
   readonly handshake_types: number[] = [];
+  /** Suite of the first ServerHello (HelloRetryRequest included). */
   cipher_suite: number | null = null;
+  /** First ServerHello: its supported_versions value if present, else legacy_version. */
   version: number | null = null;
+  /** legacy_version of the first ClientHello. */
   client_version: number | null = null;
+  /** supported_versions entries of every ClientHello and ServerHello, in order. */
   readonly supported_versions: number[] = [];
+  /** First server_name of the first ClientHello that has one. */
   sni: string | null = null;
+  /** ALPN names of every ClientHello and ServerHello, in order. */
   readonly alpn: string[] = [];
+  /** One entry per alert record. */
   readonly alerts: TlsAlertInfo[] = [];
   /** tshark raised an exception while dissecting TLS in this frame (e.g. a zero-length record at the end). */
   malformed = false;
@@ -180,10 +190,10 @@ export interface TlsAnalyzer {
  * "one more segment" case adds at most 4 header bytes to one segment, so a legitimate PDU never reaches it;
  * it only stops a corrupt stream from growing memory (the PDU is dropped, as a never-completing one would be).
  */
-export const MAX_PENDING_PDU_BYTES = 65_536 + 18_432;
+const MAX_PENDING_PDU_BYTES = 65_536 + 18_432;
 
 /** Upper bound of bytes kept for a handshake message split over records (beyond it only its length counts). */
-export const MAX_HANDSHAKE_REASSEMBLY_BYTES = 65_536;
+const MAX_HANDSHAKE_REASSEMBLY_BYTES = 65_536;
 
 /** Session version UNKNOWN (tshark's SSL_VER_UNKNOWN). */
 const VERSION_UNKNOWN = 0;

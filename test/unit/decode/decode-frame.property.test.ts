@@ -71,7 +71,7 @@ describe('unit', () => {
         }
         const r = createIpReassembler({ maxBytes: 4096 });
         const eth = ethernetEncap();
-        frags.forEach((f, i) => {
+        frags.forEach((_f, i) => {
           const k = (i + seed) % frags.length;
           checkPacket(r.push(decodeFrame(frameOf(eth.wrap(frags[k]!, false), LinkType.Ethernet, i + 1))));
         });

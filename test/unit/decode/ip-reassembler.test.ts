@@ -57,7 +57,7 @@ describe('unit', () => {
       });
     }
 
-    it('keeps the lower-offset data on a conflicting overlap and records bad-fragment', () => {
+    it('keeps the lowest-offset fragment\'s bytes on a conflicting overlap and records bad-fragment', () => {
       const r = createIpReassembler();
       const frags = fragmentIpv4(datagram(false), 400);
       // A rogue fragment at offset 392 with different bytes, sent after the first one.
@@ -67,8 +67,12 @@ describe('unit', () => {
       expect(out[1]!.issues.map((i) => i.message)).to.deep.equal([
         "frame 2: ip fragment bytes 392-408 overlap frame 1's bytes 0-400 with different data (overlap conflict)"]);
       expect(out[2]!.issues.map((i) => i.code)).to.deep.equal(['bad-fragment']);
+      // Wireshark's order: for each byte the fragment with the lowest offset wins, so the rogue's
+      // bytes 400-408 (TCP payload 380-388) beat frame 3's, and its bytes 392-400 lose to frame 1's.
+      const expected = Buffer.from(PAYLOAD);
+      expected.fill(0xee, 380, 388);
       const last = out[3]!;
-      expect(last.tcp!.payload.equals(PAYLOAD)).to.equal(true);
+      expect(last.tcp!.payload.equals(expected)).to.equal(true);
       expect(last.reassembledFrom).to.deep.equal([1, 2, 3, 4]);
     });
 

@@ -77,7 +77,6 @@ export function drive(recipe: Impairment, frames: readonly Datagram[], seed = 1,
     now = Math.max(now, Math.min(arrival, due));
     if (arrival <= now) imp.offer(frames[next++]!, now);
     for (const d of imp.take(now)) released.push({ atMs: now, d });
-    if (next >= frames.length && due > 5000) break;
   }
   return { released, flushed: imp.flush(), decisions };
 }
