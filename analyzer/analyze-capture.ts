@@ -67,10 +67,13 @@ async function* framesOf(input: CaptureInput, name: string, signal: AbortSignal 
   yield* readCapture(input as string | NodeJS.ReadableStream, options);
 }
 
-/** Final completeness of a stream as a two-pass run shows it on `frame` (spec §9). */
-function twoPassCompleteness(conversation: TcpConversation, frame: number): number {
+/**
+ * The stream's final tcp.completeness as the oracle reports it: the union of the two-pass values
+ * over the stream's frames (spec §9: the first frame shows F, later ones F | X).
+ */
+function streamCompleteness(conversation: TcpConversation): number {
   const c = conversation as Conversation;
-  return frame === c.newFrame ? c.completeness : c.completeness | c.newFrameExtraBits;
+  return c.completeness | c.newFrameExtraBits;
 }
 
 interface PassOutput {
@@ -109,7 +112,7 @@ async function runPass(
       if (emit !== undefined) {
         const record = buildFrameRecord(step, frameFindings);
         const final = step.tcp === undefined ? undefined : emit.finalStreams[step.tcp.stream];
-        record.completeness = final === undefined ? null : twoPassCompleteness(final, frame.index);
+        record.completeness = final === undefined ? null : streamCompleteness(final);
         emit.onFrame(record);
       } else if (collect) {
         records.push(buildFrameRecord(step, frameFindings));
@@ -125,7 +128,7 @@ async function runPass(
   for (let i = 0; i < records.length; i++) {
     const conversation = pendingConversation[i];
     const record = records[i]!;
-    record.completeness = conversation === undefined ? null : twoPassCompleteness(conversation, record.frame);
+    record.completeness = conversation === undefined ? null : streamCompleteness(conversation);
   }
   return { result, frameCount, findings, records, readError };
 }
@@ -166,7 +169,7 @@ function conversationReports(result: PipelineResult): ConversationReport[] {
       lastFrame: c.lastFrame,
       startNs: c.startTimestampNs,
       endNs: c.endTimestampNs,
-      completeness: twoPassCompleteness(c, c.lastFrame),
+      completeness: streamCompleteness(c),
       handshake: {
         synFrame: c.handshake.synFrame,
         synAckFrame: c.handshake.synAckFrame,

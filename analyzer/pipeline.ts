@@ -4,9 +4,9 @@
  */
 import { createTcpAnalyzer } from './analysis/tcp/tcp-analyzer.js';
 import type { TcpAnalyzerOptions, TcpFrameAnalysis, TcpSummary } from './analysis/tcp/tcp-analyzer.js';
-import { TcpAnalysisFlag } from './analysis/tcp/analysis-flag.js';
 import { createTlsAnalyzer } from './analysis/tls/tls-analyzer.js';
 import type { TlsFrameInfo, TlsStreamSummary } from './analysis/tls/tls-analyzer.js';
+import { toTlsSegmentInput } from './analysis/tls/tls-segment-input.js';
 import { decodeFrame } from './decode/decode-frame.js';
 import { createIpReassembler } from './decode/ip-reassembler.js';
 import type { IncompleteDatagram } from './decode/ip-reassembler.js';
@@ -44,13 +44,6 @@ export interface Pipeline {
   finish(): PipelineResult;
 }
 
-// TCP does not hand these segments to a subdissector (tcp.no_subdissector_on_error, tls spec §3.3).
-const NOT_HANDED_TO_TLS =
-  TcpAnalysisFlag.Retransmission |
-  TcpAnalysisFlag.FastRetransmission |
-  TcpAnalysisFlag.SpuriousRetransmission |
-  TcpAnalysisFlag.OutOfOrder;
-
 /**
  * Creates the decode → reassembly → TCP → TLS pipeline.
  * @example
@@ -67,22 +60,9 @@ export function createPipeline(options: PipelineOptions = {}): Pipeline {
       const packet = reassembler.push(decodeFrame(frame));
       const tcp = tcpAnalyzer.push(packet);
       let tls: TlsFrameInfo | null = null;
-      if (tlsAnalyzer !== undefined && tcp !== undefined && !tcp.inError && packet.tcp !== undefined) {
-        const segment = packet.tcp;
-        if (segment.segmentLength > 0) {
-          tls = tlsAnalyzer.push({
-            frame: frame.index,
-            stream: tcp.stream,
-            direction: tcp.direction,
-            srcPort: segment.srcPort,
-            dstPort: segment.dstPort,
-            serverPort: tcp.conversation.serverPort,
-            seq: segment.seq,
-            payload: segment.payload,
-            segmentLength: segment.segmentLength,
-            retransmissionOrOutOfOrder: (tcp.flags & NOT_HANDED_TO_TLS) !== 0,
-          });
-        }
+      if (tlsAnalyzer !== undefined && tcp !== undefined) {
+        const input = toTlsSegmentInput(packet, tcp);
+        if (input !== undefined) tls = tlsAnalyzer.push(input);
       }
       return { packet, tcp, tls };
     },

@@ -1,12 +1,14 @@
 /**
  * lab-report: the whole page load of the lab report over a path like the report's: 175 ms RTT, MSS 1400,
- * a 4 Mbit/s bottleneck, TLS 1.2 with TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, and a browser opening two
+ * a 2 Mbit/s bottleneck, TLS 1.2 with TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, and a browser opening two
  * connections at once (page, image, audio and video on one; the other dropped with FIN then RST).
  * Capture point: client side, where the report's Wireshark sat. On the media connection the proxy drops
  * one segment (duplicate ACKs, then a resend), swaps two (Out-Of-Order), duplicates one (redundant
  * packet) and hides one from the capture (previous segment not captured, ACKed unseen segment).
- * The bottleneck keeps segments arriving every ~3 ms, so the client's last dup ACK is always within
- * Wireshark's 20 ms window when the resend arrives: Fast Retransmission, as the report saw it.
+ * The bottleneck spaces segments ~6 ms apart and queues the resend behind the rest of the flight, so it
+ * arrives within Wireshark's 20 ms of the client's last dup ACK: Fast Retransmission, as the report saw.
+ * Receive-buffer autotuning is off so the client's window stops growing after slow start; a growing
+ * window would turn its duplicate ACKs into Window Updates (spec §6 A5 comes before A8b).
  */
 import { defineScenario } from '../harness/scenario/define-scenario.js';
 import { count, parallel, teardown, tls } from '../harness/scenario/expect.js';
@@ -21,16 +23,16 @@ import { at, client } from '../harness/scenario/timeline.js';
 export default defineScenario({
   name: 'lab-report',
   description: "the report's page load: 175 ms RTT, MSS 1400, dual connection, loss, reordering, duplicates",
-  topology: { rttMs: 175, mss: 1400 },
+  topology: { rttMs: 175, mss: 1400, sysctls: { 'net.ipv4.tcp_moderate_rcvbuf': '0' } },
   capture: 'client',
   tls: { version: 'TLS 1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256' },
   impair: {
     downlink: [
-      dropNth(100, isDataSegment),
-      reorder({ hold: 1, after: 1, nth: 160, match: isDataSegment }),
-      captureDrop(isDataSegment, { nth: 200 }),
-      rate({ kbps: 4000, queuePackets: 1000 }),
-      duplicate({ nth: 230, match: isDataSegment }),
+      dropNth(50, isDataSegment),
+      reorder({ hold: 1, after: 1, nth: 120, match: isDataSegment }),
+      captureDrop(isDataSegment, { nth: 160 }),
+      rate({ kbps: 2000, queuePackets: 1000 }),
+      duplicate({ nth: 200, match: isDataSegment }),
     ],
   },
   timeline: [at(0, client.page({ connections: 2, spareClose: 'fin-then-rst' })), at('+300ms', client.close('fin'))],

@@ -118,14 +118,22 @@ const TWO_POW_32 = 4_294_967_296;
 const EXACT_HIGH_WORD_LIMIT = 0x20_0000;
 
 /** Minimum total length of each pcapng block type we interpret (header, fixed fields, trailer). */
-const MIN_BLOCK_BYTES: Readonly<Record<number, number>> = {
-  [Block.SectionHeader]: 28,
-  [Block.InterfaceDescription]: 20,
-  [Block.Packet]: 32,
-  [Block.SimplePacket]: 16,
-  [Block.EnhancedPacket]: 32,
-  [Block.DecryptionSecrets]: 20,
-};
+function minBlockBytes(type: number): number {
+  switch (type) {
+    case Block.SectionHeader:
+      return 28;
+    case Block.InterfaceDescription:
+    case Block.DecryptionSecrets:
+      return 20;
+    case Block.Packet:
+    case Block.EnhancedPacket:
+      return 32;
+    case Block.SimplePacket:
+      return 16;
+    default:
+      return 12;
+  }
+}
 
 const BLOCK_NAMES: Readonly<Record<number, string>> = {
   [Block.SectionHeader]: 'section header block',
@@ -162,6 +170,9 @@ interface InterfaceState {
   readonly nsPerUnit: bigint;
   readonly unitsPerSec: bigint;
   readonly offsetNs: bigint;
+  /** High timestamp word of the previous packet and its value in units: consecutive packets share it. */
+  lastHigh: number;
+  lastHighUnits: bigint;
 }
 
 interface MutableInfo {
@@ -461,7 +472,7 @@ class PushParser implements CaptureParser {
     }
     const length = le ? u32le(buf, off + 4) : u32be(buf, off + 4);
     if (length % 4 !== 0) throw this.fail(at, `${blockName(type)} at offset ${at} has length ${length}, not a multiple of 4`);
-    const min = MIN_BLOCK_BYTES[type] ?? 12;
+    const min = minBlockBytes(type);
     if (length < min) throw this.fail(at, `${blockName(type)} at offset ${at} has length ${length}, less than its ${min}-byte minimum`);
     if (length > MAX_PCAPNG_BLOCK_BYTES) {
       throw this.fail(at, `${blockName(type)} at offset ${at} claims ${length} bytes, more than the ${MAX_PCAPNG_BLOCK_BYTES}-byte limit`);
@@ -556,7 +567,7 @@ class PushParser implements CaptureParser {
     const exponent = BigInt(tsresol & 0x7f);
     const unitsPerSec = tsresol & 0x80 ? 1n << exponent : 10n ** exponent;
     const nsPerUnit = NS_PER_SEC % unitsPerSec === 0n ? NS_PER_SEC / unitsPerSec : 0n;
-    this.interfaces.push({ linkType, snapLen, nsPerUnit, unitsPerSec, offsetNs: offsetSec * NS_PER_SEC });
+    this.interfaces.push({ linkType, snapLen, nsPerUnit, unitsPerSec, offsetNs: offsetSec * NS_PER_SEC, lastHigh: -1, lastHighUnits: 0n });
     const described: { -readonly [K in keyof CaptureInterface]: CaptureInterface[K] } = {
       linkType,
       snapLen,
@@ -568,9 +579,18 @@ class PushParser implements CaptureParser {
   }
 
   private timestampNs(iface: InterfaceState, high: number, low: number): bigint {
-    const units = high < EXACT_HIGH_WORD_LIMIT ? BigInt(high * TWO_POW_32 + low) : (BigInt(high) << 32n) | BigInt(low);
+    let units: bigint;
+    if (high < EXACT_HIGH_WORD_LIMIT) units = BigInt(high * TWO_POW_32 + low);
+    else {
+      if (high !== iface.lastHigh) {
+        iface.lastHigh = high;
+        iface.lastHighUnits = BigInt(high) << 32n;
+      }
+      units = iface.lastHighUnits + BigInt(low);
+    }
     // Resolutions finer than 1 ns (or binary ones) truncate toward zero, like Wireshark.
-    const ns = iface.nsPerUnit !== 0n ? units * iface.nsPerUnit : (units * NS_PER_SEC) / iface.unitsPerSec;
+    const nsPerUnit = iface.nsPerUnit;
+    const ns = nsPerUnit === 1n ? units : nsPerUnit !== 0n ? units * nsPerUnit : (units * NS_PER_SEC) / iface.unitsPerSec;
     return iface.offsetNs === 0n ? ns : ns + iface.offsetNs;
   }
 

@@ -3,7 +3,7 @@
  * Pure and total (never throws); imports only packet/ and decode/. No I/O, no capture/ or analysis/.
  */
 import type { Frame } from '../packet/frame.js';
-import { LinkType } from '../packet/frame.js';
+import { LinkType as LinkTypes } from '../packet/frame.js';
 import type {
   DecodeIssue,
   DecodeIssueCode,
@@ -16,10 +16,16 @@ import type {
   TcpHeader,
   UdpHeader,
 } from '../packet/packet.js';
-import { EtherType, IpProtocol } from '../packet/packet.js';
+import { EtherType as EtherTypes, IpProtocol as IpProtocols } from '../packet/packet.js';
 import { EthernetView, Ipv4View, Ipv6View, UdpView } from './header-views.js';
 import type { Ipv6FragmentInfo } from './header-views.js';
 import { decodeTcpHeader } from './tcp.js';
+
+// Local plain copies of the shared constant tables: under tsx, imported bindings are read through
+// module getters on every access; those getters topped a CPU profile of the hot switch statements.
+const LinkType = { ...LinkTypes } as const;
+const EtherType = { ...EtherTypes } as const;
+const IpProtocol = { ...IpProtocols } as const;
 
 /** Hard bounds that keep crafted input from looping or recursing without end. */
 export const DecodeLimits = {

@@ -4,6 +4,7 @@
  */
 import { ConfigError } from '../../analyzer/errors.js';
 import { buildTcpFrame } from '../../analyzer/encode/build-tcp-frame.js';
+import { ethernetEncap } from '../../analyzer/encode/encapsulation.js';
 import type { Encapsulation } from '../../analyzer/encode/encapsulation.js';
 import { TcpFlag } from '../../analyzer/packet/packet.js';
 import type { TlsTemplate } from './tls-templates.js';
@@ -157,6 +158,8 @@ class Endpoint {
   // Sender.
   readonly chunks: Buffer[] = [];
   readonly chunkStarts: number[] = [];
+  /** Stream offsets where an application write (one script step) ended: segments ending there carry PSH. */
+  readonly writeEnds: number[] = [];
   /** Bytes queued by the application so far. */
   sndLen = 0;
   /** Next new byte to send, highest byte sent, oldest unacknowledged byte (offsets from ISN + 1). */
@@ -171,6 +174,7 @@ class Endpoint {
   nextSendNs = 0;
   sendScheduled = false;
   rtoToken = 0;
+  rtoArmed = false;
   rtoNs = MIN_RTO_NS;
   finQueued = false;
   finSent = false;
@@ -185,6 +189,8 @@ class Endpoint {
   delAckToken = 0;
   tsRecent = 0;
   scriptPos = 0;
+  /** A script step is waiting for its think time; the next one waits for it (steps stay in order). */
+  stepPending = false;
   closed = false;
 
   constructor(
@@ -206,8 +212,14 @@ class Endpoint {
 
   /** Bytes [off, off + len) of the stream, copied only when they span records. */
   slice(off: number, len: number): Buffer {
-    let i = this.chunkStarts.length - 1;
-    while (this.chunkStarts[i]! > off) i--;
+    let lo = 0;
+    let hi = this.chunkStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.chunkStarts[mid]! <= off) lo = mid;
+      else hi = mid - 1;
+    }
+    let i = lo;
     const start = off - this.chunkStarts[i]!;
     const first = this.chunks[i]!;
     if (start + len <= first.length) return first.subarray(start, start + len);
@@ -222,16 +234,15 @@ class Endpoint {
     return Buffer.concat(parts, len);
   }
 
-  /** True when `off` ends an application write (HTTP message): such segments carry PSH. */
+  /** True when `off` ends an application write (a TLS flight, a request, a response): PSH. */
   endsWrite(off: number): boolean {
-    return off === this.sndLen || this.chunkStarts.includes(off);
+    return this.writeEnds.includes(off);
   }
 }
 
 /** A TCP connection between a client and the server, driven by the shared event queue. */
 class Connection {
   readonly ends: [Endpoint, Endpoint];
-  srttNs: number;
   done = false;
 
   constructor(
@@ -242,7 +253,6 @@ class Connection {
     readonly rttNs: number,
   ) {
     this.ends = [client, server];
-    this.srttNs = rttNs;
   }
 
   /** One-way delay from `from`'s side to the tap; the tap sits next to the server (1). */
@@ -261,7 +271,7 @@ class Connection {
     const peer = this.ends[from === 0 ? 1 : 0];
     const now = sim.now;
     const finSeen = me.finQueued || peer.finQueued || me.finSent || peer.finSent;
-    const ackOff = peer.isn === -1 ? 0 : me.rcvNxt + (me.finReceived ? 1 : 0);
+    const ackOff = me.rcvNxt + (me.finReceived ? 1 : 0);
     const tsValue = (me.tsBase + Math.floor(now / 1_000_000)) >>> 0;
     const syn = (flags & TcpFlag.Syn) !== 0;
     const frame = buildTcpFrame({
@@ -298,7 +308,7 @@ class Connection {
 
   pacingGapNs(e: Endpoint): number {
     // Linux paces at twice cwnd per srtt in slow start; 12 µs is one full frame at 1 Gb/s.
-    return Math.max(12_000, this.srttNs / (2 * Math.max(1, e.cwnd)));
+    return Math.max(12_000, this.rttNs / (2 * Math.max(1, e.cwnd)));
   }
 
   open(): void {
@@ -347,8 +357,8 @@ class Connection {
         me.cwnd += me.cwnd < me.ssthresh ? 1 : 1 / me.cwnd;
         me.cwnd = Math.min(me.cwnd, 120);
       }
-      me.rtoNs = Math.max(MIN_RTO_NS, 2 * this.srttNs);
-      this.armRto(at, me.sndUna < me.sndMax);
+      me.rtoNs = Math.max(MIN_RTO_NS, 2 * this.rttNs);
+      this.armRto(at, me.sndUna < me.sndMax, true);
       if (me.finSent && me.sndUna === top && me.finReceived) this.finish();
       this.trySend(at);
     } else if (ackOff === me.sndUna && w.len === 0 && me.sndMax > me.sndUna && (w.flags & TcpFlag.Fin) === 0) {
@@ -369,11 +379,12 @@ class Connection {
     const me = this.ends[at];
     const start = w.seqOff;
     const end = start + w.len;
-    let immediate = false;
+    // Duplicates, out-of-order data and FINs are ACKed at once (RFC 5681 §4.2, RFC 9293 §3.10.7.4).
+    let immediate = (w.flags & TcpFlag.Fin) !== 0;
     if ((w.flags & TcpFlag.Fin) !== 0) me.peerFinOff = end;
     if (w.len > 0) {
       if (end <= me.rcvNxt) {
-        immediate = true; // a duplicate: RFC 5681 §4.2 asks for an immediate ACK
+        immediate = true;
       } else if (start <= me.rcvNxt) {
         const filledHole = me.ooo.length > 0;
         me.rcvNxt = end;
@@ -384,7 +395,7 @@ class Connection {
         this.runScript(at);
       } else {
         insertRange(me.ooo, start, end);
-        immediate = true; // out of order: dup ACK at once
+        immediate = true;
       }
     }
     if (!me.finReceived && me.peerFinOff >= 0 && me.rcvNxt === me.peerFinOff) {
@@ -423,25 +434,28 @@ class Connection {
     this.send(at, me.sndNxt + (me.finSent ? 1 : 0), 0, TcpFlag.Ack, undefined);
   }
 
-  /** Queues the script steps whose trigger (bytes received from the peer) has been reached. */
+  /** Starts the next script step once its trigger (bytes received from the peer) has been reached. */
   private runScript(at: 0 | 1): void {
     const me = this.ends[at];
-    while (me.scriptPos < me.script.length && me.rcvNxt >= me.script[me.scriptPos]!.afterBytes) {
-      const step = me.script[me.scriptPos++]!;
-      this.sim.at(this.sim.now + step.thinkNs, () => {
-        if (me.closed || this.done) return;
-        for (const d of step.data) me.append(d);
-        if (step.close === 'rst') {
-          this.send(at, me.sndNxt, 0, TcpFlag.Rst | TcpFlag.Ack, undefined);
-          me.closed = true;
-          this.done = true;
-          this.sim.connectionDone();
-          return;
-        }
-        if (step.close === 'fin') me.finQueued = true;
-        this.trySend(at);
-      });
-    }
+    if (me.stepPending || me.scriptPos >= me.script.length || me.rcvNxt < me.script[me.scriptPos]!.afterBytes) return;
+    const step = me.script[me.scriptPos++]!;
+    me.stepPending = true;
+    this.sim.at(this.sim.now + step.thinkNs, () => {
+      me.stepPending = false;
+      if (me.closed || this.done) return;
+      for (const d of step.data) me.append(d);
+      if (step.data.length > 0) me.writeEnds.push(me.sndLen);
+      if (step.close === 'rst') {
+        this.send(at, me.sndNxt, 0, TcpFlag.Rst | TcpFlag.Ack, undefined);
+        me.closed = true;
+        this.done = true;
+        this.sim.connectionDone();
+        return;
+      }
+      if (step.close === 'fin') me.finQueued = true;
+      this.trySend(at);
+      this.runScript(at);
+    });
   }
 
   private queueFin(at: 0 | 1): void {
@@ -474,14 +488,13 @@ class Connection {
       me.unackedSegments = 0;
       me.delAckToken++;
       this.send(at, off, len, TcpFlag.Ack | (me.endsWrite(off + len) ? TcpFlag.Psh : 0), me.slice(off, len));
-      this.armRto(at, true);
+      this.armRto(at, true, false);
     }
     if (me.finQueued && !me.finSent && me.sndNxt === me.sndLen) {
       me.finSent = true;
       me.unackedSegments = 0;
       me.delAckToken++;
       this.send(at, me.sndLen, 0, TcpFlag.Fin | TcpFlag.Ack, undefined);
-      if (me.finReceived && me.sndUna === me.sndLen) this.finishSoon();
     }
   }
 
@@ -492,16 +505,23 @@ class Connection {
     me.unackedSegments = 0;
     me.delAckToken++;
     this.send(at, me.sndUna, len, TcpFlag.Ack | (me.endsWrite(me.sndUna + len) ? TcpFlag.Psh : 0), me.slice(me.sndUna, len));
-    this.armRto(at, true);
+    this.armRto(at, true, true);
   }
 
-  /** (Re)starts the retransmission timer, or stops it when nothing is outstanding. */
-  private armRto(at: 0 | 1, on: boolean): void {
+  /**
+   * RFC 6298 §5: starts the retransmission timer when it is not running (`restart` also when it is,
+   * after new data was ACKed or a retransmission), or stops it when nothing is outstanding.
+   */
+  private armRto(at: 0 | 1, on: boolean, restart: boolean): void {
     const me = this.ends[at];
+    if (on && me.rtoArmed && !restart) return;
     const token = ++me.rtoToken;
+    me.rtoArmed = on;
     if (!on) return;
     this.sim.at(this.sim.now + me.rtoNs, () => {
-      if (me.rtoToken !== token || me.closed || this.done || me.sndUna >= me.sndMax) return;
+      if (me.rtoToken !== token) return;
+      me.rtoArmed = false;
+      if (me.closed || this.done || me.sndUna >= me.sndMax) return;
       me.ssthresh = Math.max(2, me.cwnd / 2);
       me.cwnd = 2;
       me.recover = -1;
@@ -509,11 +529,6 @@ class Connection {
       me.rtoNs *= 2;
       this.retransmit(at);
     });
-  }
-
-  /** The passive closer's FIN was sent after the peer's FIN was fully received: done once acked. */
-  private finishSoon(): void {
-    this.sim.at(this.sim.now + this.rttNs + 1_000_000, () => this.finish());
   }
 
   private finish(): void {
@@ -556,6 +571,7 @@ class Simulation {
   private readonly meanInterarrivalNs: number;
   private readonly maxResponseBytes: number;
   private readonly ipv6Share: number;
+  private readonly plainEthernet = ethernetEncap();
 
   constructor(
     private readonly options: TrafficOptions,
@@ -640,11 +656,11 @@ class Simulation {
     this.open++;
     const template = this.templates[rng.int(0, this.templates.length)]!;
     const v6 = rng.next() < this.ipv6Share;
-    const clientIp = v6 ? Buffer.alloc(16) : Buffer.from([198, 18, (n >> 8) & 0xff, n & 0xff]);
+    const clientIp = v6 ? Buffer.alloc(16) : Buffer.from([198, 18, ((n + 1) >> 8) & 0xff, (n + 1) & 0xff]);
     const serverIp = v6 ? Buffer.alloc(16) : Buffer.from([198, 19, 0, 1 + (n % 8)]);
     if (v6) {
       clientIp[0] = 0xfd;
-      clientIp.writeUInt32BE(n, 12);
+      clientIp.writeUInt32BE(n + 1, 12);
       serverIp[0] = 0xfd;
       serverIp[1] = 0x01;
       serverIp[15] = 1 + (n % 8);
@@ -686,24 +702,21 @@ class Simulation {
     const client = new Endpoint(clientIp, clientPort, rng.int(0, 2 ** 32), rng.int(0, 2 ** 31), clientSteps, rng);
     const server = new Endpoint(serverIp, 443, rng.int(0, 2 ** 32), rng.int(0, 2 ** 31), serverSteps, rng);
     const encap = this.options.encapsulationOf?.(n);
-    const connection = new Connection(this, encap ?? DEFAULT_ENCAP, client, server, rttNs);
+    const connection = new Connection(this, encap ?? this.plainEthernet, client, server, rttNs);
     connection.open();
   }
 }
-
-let DEFAULT_ENCAP: Encapsulation;
 
 /**
  * Simulates the traffic and yields captured frames in time order, until about `options.packets`
  * frames (a little more: connections open when the target is reached still finish).
  * @throws ConfigError for non-positive packet counts or rates outside [0, 1).
  * @example
- * for (const p of simulateTraffic({ packets: 10_000, seed: 1 }, await loadTlsTemplates(), ethernetEncap())) writer.write(p);
+ * for (const p of simulateTraffic({ packets: 10_000, seed: 1 }, await loadTlsTemplates())) writer.write(p);
  */
 export function* simulateTraffic(
   options: TrafficOptions,
   templates: readonly TlsTemplate[],
-  defaultEncap: Encapsulation,
 ): Generator<CorpusPacket> {
   if (!Number.isInteger(options.packets) || options.packets < 1) {
     throw new ConfigError(`simulateTraffic: packets must be a positive integer (got ${options.packets})`);
@@ -712,7 +725,6 @@ export function* simulateTraffic(
     if (v !== undefined && !(v >= 0 && v < 1)) throw new ConfigError(`simulateTraffic: ${name} must be in [0, 1) (got ${v})`);
   }
   if (templates.length === 0) throw new ConfigError('simulateTraffic: at least one TLS template is needed');
-  DEFAULT_ENCAP = defaultEncap;
   const sim = new Simulation(options, templates);
   sim.startArrivals();
   let next = 0;

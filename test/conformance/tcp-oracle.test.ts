@@ -202,8 +202,7 @@ describe('conformance: TCP analysis vs tshark 4.0.17 oracles', function () {
       }
       const shown = mismatches.slice(0, 15).join('\n  ');
       const more = mismatches.length > 15 ? `\n  … ${mismatches.length - 15} more` : '';
-      expect(mismatches, `${label}: ${mismatches.length} mismatches over ${compared} TCP frames\n  ${shown}${more}`).to
-        .be.empty;
+      expect(mismatches, `${label}: ${mismatches.length} mismatches over ${compared} TCP frames\n  ${shown}${more}`).to.have.lengthOf(0);
     });
   }
 
@@ -230,7 +229,7 @@ describe('conformance: TCP analysis vs tshark 4.0.17 oracles', function () {
       }
       const shown = mismatches.slice(0, 15).join('\n  ');
       const more = mismatches.length > 15 ? `\n  … ${mismatches.length - 15} more` : '';
-      expect(mismatches, `${label}: ${mismatches.length} mismatches\n  ${shown}${more}`).to.be.empty;
+      expect(mismatches, `${label}: ${mismatches.length} mismatches\n  ${shown}${more}`).to.have.lengthOf(0);
     });
   }
 });

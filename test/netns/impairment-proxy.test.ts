@@ -77,7 +77,10 @@ describe('startProxy @netns', function () {
     const all = [...p.captured.client, ...p.captured.server];
     expect(Math.max(...all.map((f) => f.data.length))).to.be.at.most(1440 + 14);
     expect(p.captured.client.length).to.be.greaterThan(BYTES / 1400);
-    expect(flags(p.captured.client)['tcp.analysis.retransmission']).to.equal(0);
+    // Nothing lost inside the proxy: both points saw every frame. (Retransmissions may still occur:
+    // a tail loss probe fires when the receiving process is slow to ACK the last segment.)
+    expect(p.captured.server.length).to.equal(p.captured.client.length);
+    expect(flags(p.captured.client)['tcp.analysis.lost_segment']).to.equal(0);
   });
 
   it('drops the 20th server→client data segment and the capture shows its retransmission', async () => {
@@ -99,7 +102,8 @@ describe('startProxy @netns', function () {
     expect(p.captured.client.some((f) => f.chainFrame === hidden!.frame && f.direction === 'downlink')).to.equal(false);
     const counts = flags(p.captured.client);
     expect(counts['tcp.analysis.lost_segment']).to.equal(1);
-    expect(counts['tcp.analysis.retransmission']).to.equal(0);
+    // No real loss: any retransmission is a spurious one (a tail loss probe), never a resend of the hidden segment.
+    expect(counts['tcp.analysis.retransmission']).to.equal(counts['tcp.analysis.spurious_retransmission']);
   });
 
   it('replays recorded decisions onto a new run', async () => {
@@ -111,7 +115,7 @@ describe('startProxy @netns', function () {
     expect(second.p.decisions.filter((d) => d.action !== 'pass')).to.deep.equal(recorded);
   });
 
-  it('writes a pcapng with both capture points and the key log that tshark reads', async () => {
+  it('writes a pcapng with both capture points and the key log that tshark reads', async function () {
     const { p } = await run({ capture: 'both' });
     const path = join(dir, 'capture.pcapng');
     await p.writeCapture(path, { keyLog: 'CLIENT_RANDOM 00 11\n' });
@@ -120,7 +124,8 @@ describe('startProxy @netns', function () {
     try {
       tshark = execFileSync('tshark', ['-r', path, '-T', 'fields', '-e', 'frame.interface_id'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
     } catch {
-      return; // tshark is optional here; the analyzer's reader tests cover the format
+      console.warn('skipping the tshark check: tshark is not installed');
+      this.skip();
     }
     const ids = new Set(tshark.split('\n').filter((l) => l !== ''));
     expect([...ids].sort()).to.deep.equal(['0', '1']);

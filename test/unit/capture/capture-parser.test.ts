@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createCaptureParser, type CaptureParser } from '../../../analyzer/capture/capture-parser.js';
 import { CaptureFormatError } from '../../../analyzer/errors.js';
 import type { Frame } from '../../../analyzer/packet/frame.js';
-import { block, customBlock, dsb, epb, handPcap, i64, idb, isb, nrb, option, payload, pb, shb, spb } from './capture-bytes.js';
+import { block, dsb, epb, handPcap, i64, idb, option, payload, richPcapng, shb, spb } from './capture-bytes.js';
 
 interface Outcome {
   frames: Frame[];
@@ -66,24 +66,6 @@ const SEC = 1_700_000_000;
 
 function records(n: number): { sec: number; frac: number; data: Buffer; originalLength?: number }[] {
   return Array.from({ length: n }, (_, i) => ({ sec: SEC + i, frac: 1000 * i + 7, data: payload(40 + i, i) }));
-}
-
-/** A pcapng stream exercising every block type, in the given byte order. */
-function richPcapng(le: boolean): Buffer {
-  return Buffer.concat([
-    shb(le, { options: [option(4, Buffer.from('handmade'), le), Buffer.alloc(4)] }),
-    idb(le, 1, 0, [option(2, Buffer.from('eth0'), le)]),
-    nrb(le),
-    idb(le, 113, 96, [option(9, Buffer.from([9]), le), option(14, i64(-10n, le), le)]),
-    epb(le, 0, 1_700_000_000_123_456n, payload(60)),
-    epb(le, 1, 1_700_000_000_123_456_789n, payload(96, 2), 1500),
-    customBlock(le),
-    dsb(le, 0x544c534b, Buffer.from('CLIENT_RANDOM aa bb\n')),
-    spb(le, 70, payload(70, 3)),
-    pb(le, 1, 1_700_000_001_000_000_000n, payload(33, 4)),
-    isb(le, 0),
-    block(0x12345678, Buffer.from('unknown block body'), le),
-  ]);
 }
 
 describe('unit', () => {

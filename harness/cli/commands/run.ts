@@ -1,0 +1,168 @@
+/**
+ * run.ts: `wirelab run NAME…`: runs scenarios (optionally repeated), prints a short report per run and
+ * a pass rate, and returns the exit code. Must not import `cap` directly (the proxy loads it).
+ */
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { ConfigError, isExpectationError } from '../../../analyzer/errors.js';
+import { scenarios, findScenario } from '../../../scenarios/index.js';
+import { installSignalHandlers } from '../../cleanup.js';
+import type { ImpairDecision } from '../../impair/impairment.js';
+import { parseImpairments } from '../../impair/registry.js';
+import type { CapturePoint, Scenario } from '../../scenario/define-scenario.js';
+import { drawSeed, runScenario, type ScenarioRunResult } from '../../scenario/run-scenario.js';
+
+/** Options of {@link runCommand}, as the CLI flags give them. */
+export interface RunCommandOptions {
+  readonly out?: string;
+  readonly seed?: string;
+  readonly capture?: string;
+  readonly repeat?: string;
+  readonly uplink?: string;
+  readonly downlink?: string;
+  readonly replayImpairments?: string;
+  readonly format?: string;
+  /** Where reports go (default stdout); progress always goes to stderr. */
+  readonly write?: (text: string) => void;
+}
+
+/** One scenario's summary over its repeats (the JSON format's records). */
+export interface RunSummary {
+  readonly name: string;
+  readonly runs: number;
+  readonly passed: number;
+  readonly results: readonly {
+    readonly seed: number;
+    readonly ok: boolean;
+    readonly dir: string;
+    readonly timings: ScenarioRunResult['timings'];
+    readonly failures: readonly string[];
+  }[];
+}
+
+function parseInteger(flag: string, text: string | undefined, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || n < min || n > max) throw new ConfigError(`--${flag} ${text}: expected an integer from ${min} to ${max}`);
+  return n;
+}
+
+/**
+ * Reads an impairments.jsonl written by an earlier run.
+ * @throws ConfigError naming the file and line when it is not that format.
+ */
+export async function readImpairmentLog(path: string): Promise<ImpairDecision[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`--replay-impairments ${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
+  }
+  const decisions: ImpairDecision[] = [];
+  for (const [i, line] of text.split('\n').entries()) {
+    if (line.trim() === '') continue;
+    let d: Partial<ImpairDecision>;
+    try {
+      d = JSON.parse(line) as Partial<ImpairDecision>;
+    } catch {
+      throw new ConfigError(`${path}:${i + 1}: not JSON; expected one decision per line as written to impairments.jsonl`);
+    }
+    if (typeof d.frame !== 'number' || (d.direction !== 'uplink' && d.direction !== 'downlink') || typeof d.action !== 'string' || typeof d.impairment !== 'string') {
+      throw new ConfigError(`${path}:${i + 1}: expected {frame, direction, action, impairment}, found ${line.slice(0, 80)}`);
+    }
+    decisions.push(d as ImpairDecision);
+  }
+  return decisions;
+}
+
+/**
+ * Runs the named scenarios. Returns 0 when every run passed and 1 when an expectation failed; throws
+ * ConfigError (unknown scenario, bad flag or impairment expression) and EnvironmentError, which the
+ * CLI prints as `error [CODE]: message` with exit code 2.
+ */
+export async function runCommand(names: readonly string[], options: RunCommandOptions = {}): Promise<number> {
+  const write = options.write ?? ((text: string) => process.stdout.write(text));
+  if (names.length === 0) throw new ConfigError(`run: name at least one scenario; known: ${scenarios.map((s) => s.name).join(', ')}`);
+  const chosen: Scenario[] = names.map((name) => {
+    const s = findScenario(name);
+    if (!s) throw new ConfigError(`unknown scenario "${name}"; known: ${scenarios.map((k) => k.name).join(', ')}`);
+    return s;
+  });
+  const format = options.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new ConfigError(`--format ${format}: expected text or json`);
+  const capture = options.capture as CapturePoint | undefined;
+  if (capture !== undefined && !['client', 'server', 'both'].includes(capture)) throw new ConfigError(`--capture ${capture}: expected client, server or both`);
+  const repeat = parseInteger('repeat', options.repeat, 1, 1000) ?? 1;
+  const firstSeed = parseInteger('seed', options.seed, 0, 0xffffffff);
+  const uplink = options.uplink === undefined ? undefined : parseImpairments(options.uplink);
+  const downlink = options.downlink === undefined ? undefined : parseImpairments(options.downlink);
+  const replay = options.replayImpairments === undefined ? undefined : await readImpairmentLog(options.replayImpairments);
+  const out = options.out ?? 'runs';
+  installSignalHandlers();
+
+  const summaries: RunSummary[] = [];
+  let failed = false;
+  for (const scenario of chosen) {
+    const results: RunSummary['results'][number][] = [];
+    for (let k = 0; k < repeat; k++) {
+      const seed = firstSeed === undefined ? drawSeed() : (firstSeed + k) >>> 0;
+      const runDir = repeat === 1 ? join(out, scenario.name) : join(out, scenario.name, `run-${k + 1}`);
+      const label = repeat === 1 ? scenario.name : `${scenario.name} ${k + 1}/${repeat}`;
+      process.stderr.write(`${label}: seed ${seed} `);
+      const result = await runScenario(scenario, {
+        runDir,
+        seed,
+        ...(capture === undefined ? {} : { capture }),
+        ...(uplink === undefined ? {} : { uplink }),
+        ...(downlink === undefined ? {} : { downlink }),
+        ...(replay === undefined ? {} : { replay }),
+        onPhase: (p) => process.stderr.write(`${p}… `),
+      });
+      process.stderr.write(`${result.ok ? 'pass' : 'FAIL'}\n`);
+      results.push({ seed, ok: result.ok, dir: result.dir, timings: result.timings, failures: result.outcomes.filter((o) => !o.ok).map((o) => `expected ${o.expected}, found ${o.found}`) });
+      if (format === 'text') write(formatRun(result));
+      if (!result.ok) failed = true;
+      // A passing repeat leaves nothing behind; failures keep their artefacts for inspection.
+      else if (repeat > 1) await rm(result.dir, { recursive: true, force: true });
+    }
+    const passed = results.filter((r) => r.ok).length;
+    summaries.push({ name: scenario.name, runs: repeat, passed, results });
+    if (format === 'text' && repeat > 1) {
+      const totals = results.map((r) => r.timings.totalMs);
+      write(`${scenario.name}: ${passed}/${repeat} passed (${((100 * passed) / repeat).toFixed(0)}%), run time ${(Math.min(...totals) / 1000).toFixed(1)}–${(Math.max(...totals) / 1000).toFixed(1)} s\n`);
+    }
+  }
+  if (format === 'json') write(`${JSON.stringify(summaries, null, 2)}\n`);
+  return failed ? 1 : 0;
+}
+
+function formatRun(result: ScenarioRunResult): string {
+  const t = result.timings;
+  const lines = [
+    `${result.ok ? 'PASS' : 'FAIL'} ${result.name} (seed ${result.seed}, capture ${result.capturePoint}) in ${(t.totalMs / 1000).toFixed(1)} s: ` +
+      `setup ${t.setupMs.toFixed(0)} ms (topology ${t.topologyUpMs.toFixed(0)} ms), traffic ${t.trafficMs.toFixed(0)} ms, ` +
+      `analysis ${t.analyzeMs.toFixed(0)} ms, teardown ${t.teardownMs.toFixed(0)} ms (topology ${t.topologyDownMs.toFixed(0)} ms)`,
+    ...result.outcomes.map((o) => `  ${o.ok ? 'ok  ' : 'FAIL'} ${o.label}: found ${o.found}`),
+    `  artefacts: ${result.dir}`,
+  ];
+  if (result.error && isExpectationError(result.error)) lines.push(`  ${result.error.message}`, result.error.timeline);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Adds `wirelab run` to the program. */
+export function register(program: Command, run: (action: () => Promise<number>) => Promise<void>): void {
+  program
+    .command('run')
+    .description('run scenarios over an impaired path between network namespaces (root)')
+    .argument('<names...>', 'scenario names (see wirelab list)')
+    .option('-o, --out <dir>', 'artefact directory; each run writes DIR/NAME/', 'runs')
+    .option('--seed <n>', 'seed of the impairments (repeats use seed+1, seed+2, …)')
+    .option('--capture <point>', 'capture point: client, server or both')
+    .option('--repeat <n>', 'run each scenario N times and report the pass rate', '1')
+    .option('--uplink <expr>', 'replace the client→server impairments, e.g. "drop-nth 3 data"')
+    .option('--downlink <expr>', 'replace the server→client impairments, e.g. "delay 50ms | drop-nth 20 data"')
+    .option('--replay-impairments <file>', "repeat an earlier run's decisions from its impairments.jsonl")
+    .option('--format <format>', 'text or json', 'text')
+    .action((names: string[], opts: RunCommandOptions) => run(() => runCommand(names, opts)));
+}
