@@ -1,7 +1,8 @@
 /**
  * tcp-handshake: the three-way handshake (RFC 9293 §3.5) and nothing else: SYN, SYN/ACK, ACK over a
  * 20 ms path, then a TLS handshake and a clean close so the conversation is complete.
- * Capture point: client side. No impairment besides the delay, so no sequence-analysis flag may appear.
+ * Capture point: client side. No impairment besides the delay, so no segment may go missing. Retransmissions
+ * are not asserted: on a loaded host a late ACK can draw a tail-loss probe (RFC 8985 §7) after 2·SRTT.
  */
 import { defineScenario } from '../harness/scenario/define-scenario.js';
 import { count, handshakes, teardown } from '../harness/scenario/expect.js';
@@ -17,7 +18,6 @@ export default defineScenario({
     handshakes({ exactly: 1 }),
     count('tcp.connection.syn', { exactly: 1 }),
     count('tcp.connection.synack', { exactly: 1 }),
-    count('retransmission', { exactly: 0 }),
     count('lost_segment', { exactly: 0 }),
     teardown(0, 'fin-close'),
   ],

@@ -1,7 +1,7 @@
 /**
  * make-encap-fixtures.ts: writes test/fixtures/captures/encap/NAME.pcap, one short TCP conversation
  * (handshake, data, one retransmission, FIN close) per encapsulation, built with analyzer/encode.
- * Run: npx tsx script/make-encap-fixtures.ts   then   bash /work/shared/tools/oracle.sh -q test/fixtures/captures/encap/*.pcap
+ * Run: npx tsx script/make-encap-fixtures.ts   then   bash script/oracle.sh -q test/fixtures/captures/encap/*.pcap
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import {
   mplsEncap, pppEncap, pppoeEncap, rawEncap, sllEncap, vxlanEncap, wlanEncap,
 } from '../analyzer/encode/index.js';
 import type { Encapsulation, TcpFrameSpec } from '../analyzer/encode/index.js';
+import { encodePcap } from '../analyzer/capture/pcap-writer.js';
 import { LinkType } from '../analyzer/packet/frame.js';
 import { EtherType, IpProtocol, TcpFlag } from '../analyzer/packet/packet.js';
 
@@ -22,26 +23,6 @@ interface OutFrame {
   readonly data: Buffer;
 }
 
-// Helper A's analyzer/capture/pcap-writer.ts did not exist when this was written; a classic
-// microsecond pcap is a 24-byte header and a 16-byte record header per frame.
-function encodePcap(frames: readonly OutFrame[], linkType: number): Buffer {
-  const head = Buffer.alloc(24);
-  head.writeUInt32LE(0xa1b2c3d4, 0);
-  head.writeUInt16LE(2, 4);
-  head.writeUInt16LE(4, 6);
-  head.writeUInt32LE(262144, 16);
-  head.writeUInt32LE(linkType, 20);
-  const parts = [head];
-  for (const f of frames) {
-    const r = Buffer.alloc(16);
-    r.writeUInt32LE(Number(f.timestampNs / 1_000_000_000n), 0);
-    r.writeUInt32LE(Number((f.timestampNs % 1_000_000_000n) / 1000n), 4);
-    r.writeUInt32LE(f.data.length, 8);
-    r.writeUInt32LE(f.data.length, 12);
-    parts.push(r, f.data);
-  }
-  return Buffer.concat(parts);
-}
 
 /** One segment of the scripted conversation; `reverse` = server → client. */
 interface Step {
@@ -206,12 +187,12 @@ const readme: string[] = [
   'Each capture holds the same short TCP conversation (198.18.0.1:40000 ↔ 198.18.0.2:8080, or fd00::1 ↔ fd00::2;',
   'handshake, 100-byte request, two 1000-byte responses with the second retransmitted after 244 ms, FIN close)',
   'inside one encapsulation. All were made by `npx tsx script/make-encap-fixtures.ts`; the `.oracle.jsonl`/`.meta.json`',
-  'files by `bash /work/shared/tools/oracle.sh -q test/fixtures/captures/encap/*.pcap` (tshark 4.0.17).',
+  'files by `bash script/oracle.sh -q test/fixtures/captures/encap/*.pcap` (tshark 4.0.17).',
   '',
 ];
 for (const f of FIXTURES) {
   const file = `${f.name}.pcap`;
-  writeFileSync(join(OUT_DIR, file), encodePcap(f.frames(), f.linkType));
+  writeFileSync(join(OUT_DIR, file), encodePcap(f.frames(), { linkType: f.linkType }));
   readme.push(`- \`${file}\`: ${f.what}.`);
 }
 writeFileSync(join(OUT_DIR, 'README.md'), readme.join('\n') + '\n');

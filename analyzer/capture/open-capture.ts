@@ -15,7 +15,7 @@ export interface ReadCaptureOptions {
   readonly name?: string;
   /** Aborting destroys the input; iteration then rejects with the signal's AbortError. */
   readonly signal?: AbortSignal;
-  /** Read size (and gunzip output size) in bytes; memory use is proportional to it. Default 1 MiB. */
+  /** Read size (and gunzip output size) in bytes; memory use is proportional to it. Default 256 KiB. */
   readonly chunkBytes?: number;
 }
 
@@ -33,7 +33,7 @@ export interface CaptureSource extends AsyncIterable<Frame> {
   batches(): AsyncIterable<Frame[]>;
 }
 
-const DEFAULT_CHUNK_BYTES = 1024 * 1024;
+const DEFAULT_CHUNK_BYTES = 256 * 1024;
 const MIN_CHUNK_BYTES = 64;
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;

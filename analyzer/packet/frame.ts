@@ -22,7 +22,11 @@ export const LinkType = {
 } as const;
 export type LinkType = (typeof LinkType)[keyof typeof LinkType];
 
-/** One captured frame. It owns `data`: readers hand over a private copy and nothing writes to it later. */
+/**
+ * One captured frame. Nothing writes to `data` after the frame is made: readers hand over a view
+ * into a chunk they never reuse (or a private copy), live capture copies out of cap's shared buffer.
+ * Keeping a frame keeps its chunk alive; copy `data` to keep a frame for long.
+ */
 export interface Frame {
   /** 1-based, the same as Wireshark's frame.number. */
   readonly index: number;

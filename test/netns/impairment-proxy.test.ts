@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTcpAnalyzer } from '../../analyzer/analysis/tcp/tcp-analyzer.js';
 import { decodeFrame } from '../../analyzer/decode/decode-frame.js';
+import { TcpFlag } from '../../analyzer/packet/packet.js';
 import { liveEnvironmentProblem } from '../../harness/env-check.js';
 import { parseImpairments } from '../../harness/impair/registry.js';
 import { startProxy, type CapturedFrame, type ImpairmentProxy, type ProxyOptions } from '../../harness/proxy/impairment-proxy.js';
@@ -102,8 +103,13 @@ describe('startProxy @netns', function () {
     expect(p.captured.client.some((f) => f.chainFrame === hidden!.frame && f.direction === 'downlink')).to.equal(false);
     const counts = flags(p.captured.client);
     expect(counts['tcp.analysis.lost_segment']).to.equal(1);
-    // No real loss: any retransmission is a spurious one (a tail loss probe), never a resend of the hidden segment.
-    expect(counts['tcp.analysis.retransmission']).to.equal(counts['tcp.analysis.spurious_retransmission']);
+    // No real loss, so the hidden segment is never resent. The only resend the kernel may make is a
+    // tail loss probe of the last segment (it carries the FIN) when the reader is slow to ACK it.
+    const analyzer = createTcpAnalyzer();
+    for (const f of p.captured.client) {
+      const r = analyzer.push(decodeFrame(f));
+      if (r !== undefined && r.flagNames().includes('retransmission')) expect(r.tcpFlags & TcpFlag.Fin, `frame ${f.index}`).to.not.equal(0);
+    }
   });
 
   it('replays recorded decisions onto a new run', async () => {

@@ -11,7 +11,7 @@ import type { Frame } from '../../../analyzer/packet/frame.js';
 
 const RECORDS = Number(process.env['RECORDS'] ?? 1_000_000);
 const FRAME_BYTES = 60;
-const CHUNK_BYTES = 1 << 20;
+const CHUNK_BYTES = 256 * 1024;
 const ROUNDS = 5;
 
 function* frames(): Generator<WritableFrame> {

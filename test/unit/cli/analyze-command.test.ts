@@ -53,7 +53,7 @@ describe('wirelab analyze', function () {
   it('filters the packet list by stream and by flag', () => {
     const r = wirelab(['analyze', fixture('kernel/02_lost_fast_retrans.pcap'), '--flag', 'fast_retransmission']);
     expect(r.status, r.stderr).to.equal(0);
-    const lines = r.stdout.split('\n').filter((l) => /^\s+\d+ /.test(l));
+    const lines = r.stdout.split("\n").filter((l) => /^\s+\d+\s+\d+\.\d{6} /.test(l));
     expect(lines).to.have.length(1);
     expect(lines[0]).to.match(/^\s+78 /);
     const s = wirelab(['analyze', fixture('kernel/11_reused_ports.pcap'), '--stream', '1', '--format', 'jsonl']);

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createIpReassembler, decodeFrame } from '../../../analyzer/decode/index.js';
 import { formatIp, isSegment } from '../../../analyzer/packet/packet.js';
-import { readPcapFrames } from './read-pcap-shim.js';
+import { readCaptureFile } from '../../../analyzer/capture/open-capture.js';
 
 const DIR = join(import.meta.dirname, '..', '..', 'fixtures', 'captures', 'encap');
 
@@ -30,10 +30,10 @@ describe('unit', () => {
     });
 
     for (const capture of captures) {
-      it(`decodes the inner TCP of every frame tshark sees as TCP in ${capture}`, () => {
+      it(`decodes the inner TCP of every frame tshark sees as TCP in ${capture}`, async () => {
         const oracle = readFileSync(join(DIR, `${capture}.oracle.jsonl`), 'utf8').trim().split('\n')
           .map((l) => JSON.parse(l) as OracleRow);
-        const frames = readPcapFrames(join(DIR, capture));
+        const frames = await readCaptureFile(join(DIR, capture));
         expect(frames.length).to.equal(oracle.length);
         const reasm = createIpReassembler();
         let tcpFrames = 0;

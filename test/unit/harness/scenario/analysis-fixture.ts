@@ -3,6 +3,7 @@
  * Test-only; must not import the harness runtime.
  */
 import type { Analysis, ConversationReport, Finding } from '../../../../analyzer/analysis-result.js';
+import type { ExpertId } from '../../../../analyzer/analysis/expert.js';
 
 /** A conversation report with the given stream, teardown and TLS; the rest is plausible filler. */
 export function conversation(stream: number, teardown: ConversationReport['teardown'], tls?: { version: string; cipherSuite: string }, bytesDown = 1000): ConversationReport {
@@ -24,7 +25,18 @@ export function conversation(stream: number, teardown: ConversationReport['teard
     tls:
       tls === undefined
         ? undefined
-        : { ...tls, sni: 'lab.wirelab.test', alpn: ['http/1.1'], clientHelloFrame: 4, serverHelloFrame: 5, changeCipherSpecFrames: [], alerts: [], helloRetryRequest: false },
+        : {
+            ...tls,
+            sni: 'lab.wirelab.test',
+            alpn: ['http/1.1'],
+            alpnOffered: ['http/1.1'],
+            clientHelloFrame: 4,
+            serverHelloFrame: 5,
+            changeCipherSpecFrames: [],
+            encryptedHandshakeFrames: [],
+            alerts: [],
+            helloRetryRequest: false,
+          },
   };
 }
 
@@ -32,10 +44,10 @@ export function conversation(stream: number, teardown: ConversationReport['teard
 export function analysisOf(findings: Finding[], conversations: ConversationReport[], parallel: Analysis['parallelConnections'] = []): Analysis {
   const expertCounts: Record<string, number> = {};
   for (const f of findings) expertCounts[f.id] = (expertCounts[f.id] ?? 0) + 1;
-  return { source: 'fixture', frameCount: 0, frames: [], findings, conversations, parallelConnections: parallel, expertCounts };
+  return { source: 'fixture', frameCount: 0, frames: [], findings, conversations, parallelConnections: parallel, expertCounts, readError: undefined };
 }
 
 /** A finding of `id` on `frame` in stream 0. */
-export function finding(frame: number, id: string): Finding {
+export function finding(frame: number, id: ExpertId): Finding {
   return { frame, stream: 0, id };
 }
