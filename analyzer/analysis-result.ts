@@ -131,6 +131,14 @@ export interface ParallelConnections {
   readonly idleStreams: readonly number[];
 }
 
+/** One row of the expert summary. */
+export interface ExpertSummaryRow {
+  readonly severity: 'error' | 'warn' | 'note' | 'chat';
+  readonly group: string;
+  readonly summary: string;
+  readonly count: number;
+}
+
 /** Everything `analyzeCapture` returns. */
 export interface Analysis {
   readonly source: string;
@@ -141,6 +149,8 @@ export interface Analysis {
   readonly parallelConnections: readonly ParallelConnections[];
   /** Count of findings per id. */
   readonly expertCounts: Readonly<Record<string, number>>;
+  /** The `tshark -z expert` view: one row per distinct summary text, most severe first. */
+  readonly expertSummary: readonly ExpertSummaryRow[];
   /** Set when the capture is damaged part-way: everything above covers the frames before the damage. */
   readonly readError: CaptureFormatError | undefined;
 }

@@ -16,6 +16,8 @@ import type { TlsStreamSummary } from './analysis/tls/tls-analyzer.js';
 import { readCapture } from './capture/open-capture.js';
 import { CaptureFormatError, isCaptureFormatError } from './errors.js';
 import { findingsOf } from './findings.js';
+import { createExpertTally } from './report/expert-tally.js';
+import type { ExpertTally } from './report/expert-tally.js';
 import type { Frame } from './packet/frame.js';
 import { createPipeline } from './pipeline.js';
 import type { PipelineOptions, PipelineResult } from './pipeline.js';
@@ -31,6 +33,8 @@ export interface AnalyzeOptions extends PipelineOptions {
   readonly name?: string;
   /** Keep every per-frame record in `Analysis.frames` (default true; false keeps memory flat). */
   readonly keepFrames?: boolean;
+  /** Keep every finding in `Analysis.findings` (default true); counts and the expert summary are always kept. */
+  readonly keepFindings?: boolean;
   /**
    * Called with each per-frame record, in frame order, with its final completeness. For a file path
    * this reads the file twice (like `tshark -2`) so that memory stays proportional to open flows.
@@ -80,6 +84,7 @@ interface PassOutput {
   readonly result: PipelineResult;
   readonly frameCount: number;
   readonly findings: Finding[];
+  readonly expert: ExpertTally;
   readonly records: MutableFrameRecord[];
   readonly readError: CaptureFormatError | undefined;
 }
@@ -98,6 +103,8 @@ async function runPass(
 ): Promise<PassOutput> {
   const pipeline = createPipeline(options);
   const findings: Finding[] = [];
+  const keepFindings = options.keepFindings ?? true;
+  const expert = createExpertTally();
   const records: MutableFrameRecord[] = [];
   const pendingConversation: (TcpConversation | undefined)[] = [];
   const every = options.progressEveryFrames ?? 100_000;
@@ -108,7 +115,10 @@ async function runPass(
       const step = pipeline.push(frame);
       frameCount++;
       const frameFindings = findingsOf(step);
-      for (const f of frameFindings) findings.push(f);
+      for (const f of frameFindings) {
+        expert.add(f);
+        if (keepFindings) findings.push(f);
+      }
       if (emit !== undefined) {
         const record = buildFrameRecord(step, frameFindings);
         const final = step.tcp === undefined ? undefined : emit.finalStreams[step.tcp.stream];
@@ -130,7 +140,7 @@ async function runPass(
     const record = records[i]!;
     record.completeness = conversation === undefined ? null : streamCompleteness(conversation);
   }
-  return { result, frameCount, findings, records, readError };
+  return { result, frameCount, findings, expert, records, readError };
 }
 
 function tlsSummaryOf(summary: TlsStreamSummary | undefined): TlsSummary | undefined {
@@ -234,11 +244,6 @@ export function findParallelConnections(
   return out;
 }
 
-function countFindings(findings: readonly Finding[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const f of findings) counts[f.id] = (counts[f.id] ?? 0) + 1;
-  return counts;
-}
 
 /**
  * Analyses a capture: decodes every frame, runs Wireshark-compatible TCP analysis and TLS record
@@ -270,7 +275,8 @@ export async function analyzeCapture(input: CaptureInput, options: AnalyzeOption
     findings: pass.findings,
     conversations,
     parallelConnections: findParallelConnections(conversations, options.parallelWindowMs),
-    expertCounts: countFindings(pass.findings),
+    expertCounts: pass.expert.counts,
+    expertSummary: pass.expert.rows(),
     readError: pass.readError,
   };
   return analysis;

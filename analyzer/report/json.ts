@@ -24,6 +24,7 @@ export function toJsonReport(
     conversations,
     parallelConnections: analysis.parallelConnections,
     expertCounts: analysis.expertCounts,
+    expertSummary: analysis.expertSummary,
     findings,
     ...(analysis.readError === undefined
       ? {}

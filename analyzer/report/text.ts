@@ -3,8 +3,6 @@
  * expert summary like `tshark -z expert`. Pure string building; no I/O.
  */
 import type { Analysis, ConversationReport, FrameRecord } from '../analysis-result.js';
-import { Expert, renderExpertSummary } from '../analysis/expert.js';
-import type { ExpertId, ExpertSeverity } from '../analysis/expert.js';
 
 const TUNNEL_LAYERS: ReadonlySet<string> = new Set(['gre', 'gtp', 'vxlan', 'geneve', 'erspan', 'pppoe', 'mpls']);
 
@@ -80,8 +78,7 @@ export function formatConversation(c: ConversationReport): string {
   return lines.join('\n');
 }
 
-const SEVERITY_ORDER: readonly ExpertSeverity[] = ['error', 'warn', 'note', 'chat'];
-const SEVERITY_TITLE: Readonly<Record<ExpertSeverity, string>> = {
+const SEVERITY_TITLE: Readonly<Record<string, string>> = {
   error: 'Errors',
   warn: 'Warnings',
   note: 'Notes',
@@ -90,27 +87,15 @@ const SEVERITY_TITLE: Readonly<Record<ExpertSeverity, string>> = {
 
 /** The expert summary: per severity, each distinct summary text with its count (like `tshark -z expert`). */
 export function formatExpertSummary(analysis: Analysis): string {
-  const bySeverity = new Map<ExpertSeverity, Map<string, { group: string; count: number }>>();
-  for (const f of analysis.findings) {
-    const info = Expert[f.id as ExpertId];
-    if (info === undefined) continue;
-    // Fast and spurious retransmissions also carry the plain id (tshark's fields); count them once.
-    let rows = bySeverity.get(info.severity);
-    if (rows === undefined) bySeverity.set(info.severity, (rows = new Map()));
-    const summary = renderExpertSummary(f.id as ExpertId, f.detail);
-    const row = rows.get(summary);
-    if (row === undefined) rows.set(summary, { group: info.group, count: 1 });
-    else row.count++;
-  }
   const out: string[] = [];
-  for (const severity of SEVERITY_ORDER) {
-    const rows = bySeverity.get(severity);
-    if (rows === undefined) continue;
-    const total = [...rows.values()].reduce((n, r) => n + r.count, 0);
-    out.push(`${SEVERITY_TITLE[severity]} (${total})`);
-    for (const [summary, row] of rows) {
-      out.push(`  ${String(row.count).padStart(7)}  ${row.group.padEnd(9)} TCP  ${summary}`);
+  let severity = '';
+  for (const row of analysis.expertSummary) {
+    if (row.severity !== severity) {
+      severity = row.severity;
+      const total = analysis.expertSummary.filter((r) => r.severity === severity).reduce((n, r) => n + r.count, 0);
+      out.push(`${SEVERITY_TITLE[severity]} (${total})`);
     }
+    out.push(`  ${String(row.count).padStart(7)}  ${row.group.padEnd(9)} TCP  ${row.summary}`);
   }
   return out.length === 0 ? 'No expert items.' : out.join('\n');
 }

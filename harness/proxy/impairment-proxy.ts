@@ -24,7 +24,7 @@ import {
 import { replayDecisions } from '../impair/replay.js';
 import type { Topology } from '../topology.js';
 import { createFrameGuard, FrameClass } from './frame-guard.js';
-import { loadPcapBinding, type PcapSession } from './pcap-binding.js';
+import { createPcapSession, type PcapSession } from './pcap-binding.js';
 
 export type { ImpairDecision } from '../impair/impairment.js';
 
@@ -125,7 +125,6 @@ export async function startProxy(topology: Topology, options: ProxyOptions): Pro
     throw new ConfigError(`proxy seed must be an integer between 0 and 4294967295 (got ${options.seed})`);
   }
   checkEnvironment();
-  const { Cap } = loadPcapBinding();
   const guard = createFrameGuard({ ipv4: topology.ipv4Subnet, ipv6: topology.ipv6Subnet });
   const recordClient = options.capture === 'client' || options.capture === 'both';
   const recordServer = options.capture === 'server' || options.capture === 'both';
@@ -160,7 +159,7 @@ export async function startProxy(topology: Topology, options: ProxyOptions): Pro
   };
 
   const buffers = { client: Buffer.alloc(65536), server: Buffer.alloc(65536) };
-  const sessions: { client: PcapSession; server: PcapSession } = { client: new Cap(), server: new Cap() };
+  const sessions: { client: PcapSession; server: PcapSession } = { client: createPcapSession(), server: createPcapSession() };
   await openSessions(topology, sessions, buffers);
   const unregister = registerResource({
     label: `proxy ${topology.id}`,

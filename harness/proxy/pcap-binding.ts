@@ -41,3 +41,16 @@ export function loadPcapBinding(): PcapBinding {
   }
   return binding;
 }
+
+// cap 0.2's close() stops its uv_poll handle but never uv_close()s it, so when the garbage collector
+// later frees a closed session, libuv still links the freed handle and the heap is corrupted (seen as
+// "free(): invalid next size" after about 60 runs in one process). Every session is therefore kept
+// reachable for the life of the process; each costs a few hundred bytes.
+const retainedSessions: PcapSession[] = [];
+
+/** Creates a capture session that is never garbage-collected (see above). */
+export function createPcapSession(): PcapSession {
+  const session = new (loadPcapBinding().Cap)();
+  retainedSessions.push(session);
+  return session;
+}

@@ -78,7 +78,10 @@ export async function analyzeCommand(file: string, options: AnalyzeCommandOption
         out.write(`${formatPacketLine(record, startNs)}\n`);
       }
     };
-    analysis = await analyzeCapture(file, stream ? { keepFrames: false, onFrame: emit } : { keepFrames: true });
+    analysis = await analyzeCapture(
+      file,
+      stream ? { keepFrames: false, keepFindings: false, onFrame: emit } : { keepFrames: true },
+    );
     if (!stream) {
       for (const f of analysis.findings) if (flagIds!.has(f.id)) flaggedFrames.add(f.frame);
       const first = analysis.frames[0];

@@ -2,6 +2,7 @@
  * analysis-fixture.ts: hand-made Analysis records for expectation and chai-plugin tests (no capture needed).
  * Test-only; must not import the harness runtime.
  */
+import { createExpertTally } from '../../../../analyzer/report/expert-tally.js';
 import type { Analysis, ConversationReport, Finding } from '../../../../analyzer/analysis-result.js';
 import type { ExpertId } from '../../../../analyzer/analysis/expert.js';
 
@@ -42,9 +43,19 @@ export function conversation(stream: number, teardown: ConversationReport['teard
 
 /** An analysis with the given findings and conversations (no frames). */
 export function analysisOf(findings: Finding[], conversations: ConversationReport[], parallel: Analysis['parallelConnections'] = []): Analysis {
-  const expertCounts: Record<string, number> = {};
-  for (const f of findings) expertCounts[f.id] = (expertCounts[f.id] ?? 0) + 1;
-  return { source: 'fixture', frameCount: 0, frames: [], findings, conversations, parallelConnections: parallel, expertCounts, readError: undefined };
+  const tally = createExpertTally();
+  for (const f of findings) tally.add(f);
+  return {
+    source: 'fixture',
+    frameCount: 0,
+    frames: [],
+    findings,
+    conversations,
+    parallelConnections: parallel,
+    expertCounts: tally.counts,
+    expertSummary: tally.rows(),
+    readError: undefined,
+  };
 }
 
 /** A finding of `id` on `frame` in stream 0. */
