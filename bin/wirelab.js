@@ -1,13 +1,29 @@
 #!/usr/bin/env node
-// Launcher: runs the compiled CLI (dist/, made by `npm run build`); in a checkout that was not
-// built yet it runs the TypeScript sources through tsx instead, so `npx wirelab` always works.
+// Launcher. In a development checkout (TypeScript sources and tsx present) it runs the sources, so
+// the CLI never runs a stale build; an installed package (dist/ only, built by `npm run build`)
+// runs the compiled code.
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
+const source = new URL('../harness/cli/main.ts', import.meta.url);
 const compiled = new URL('../dist/harness/cli/main.js', import.meta.url);
-if (existsSync(compiled)) {
-  await import(compiled.href);
-} else {
+
+function hasTsx() {
+  try {
+    createRequire(import.meta.url).resolve('tsx/esm/api');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+if (existsSync(source) && hasTsx()) {
   const { register } = await import('tsx/esm/api');
   register();
-  await import(new URL('../harness/cli/main.ts', import.meta.url).href);
+  await import(source.href);
+} else if (existsSync(compiled)) {
+  await import(compiled.href);
+} else {
+  process.stderr.write('error [ERR_ENVIRONMENT]: wirelab is not built: run npm ci && npm run build\n');
+  process.exitCode = 2;
 }

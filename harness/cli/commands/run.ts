@@ -5,6 +5,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { formatConversation } from '../../../analyzer/report/text.js';
 import { ConfigError, isExpectationError } from '../../../analyzer/errors.js';
 import { scenarios, findScenario } from '../../../scenarios/index.js';
 import { installSignalHandlers } from '../../cleanup.js';
@@ -121,7 +122,7 @@ export async function runCommand(names: readonly string[], options: RunCommandOp
       });
       process.stderr.write(`${result.ok ? 'pass' : 'FAIL'}\n`);
       results.push({ seed, ok: result.ok, dir: result.dir, timings: result.timings, failures: result.outcomes.filter((o) => !o.ok).map((o) => `expected ${o.expected}, found ${o.found}`) });
-      if (format === 'text') write(formatRun(result));
+      if (format === 'text') write(formatRun(result, repeat === 1));
       if (!result.ok) failed = true;
       // A passing repeat leaves nothing behind; failures keep their artefacts for inspection.
       else if (repeat > 1) await rm(result.dir, { recursive: true, force: true });
@@ -137,13 +138,24 @@ export async function runCommand(names: readonly string[], options: RunCommandOp
   return failed ? 1 : 0;
 }
 
-function formatRun(result: ScenarioRunResult): string {
+/** The analysis in a few lines: each conversation, then the count of each TCP analysis flag. */
+function formatAnalysisSummary(result: ScenarioRunResult): string[] {
+  const lines = result.analysis.conversations.map((c) => formatConversation(c).replace(/^/gm, '  '));
+  const flags = Object.entries(result.analysis.expertCounts)
+    .filter(([id]) => id.startsWith('tcp.analysis.'))
+    .map(([id, n]) => `${id.slice('tcp.analysis.'.length)} ${n}`);
+  lines.push(`  analysis flags: ${flags.length > 0 ? flags.join(', ') : 'none'}`);
+  return lines;
+}
+
+function formatRun(result: ScenarioRunResult, detailed: boolean): string {
   const t = result.timings;
   const lines = [
     `${result.ok ? 'PASS' : 'FAIL'} ${result.name} (seed ${result.seed}, capture ${result.capturePoint}) in ${(t.totalMs / 1000).toFixed(1)} s: ` +
       `setup ${t.setupMs.toFixed(0)} ms (topology ${t.topologyUpMs.toFixed(0)} ms), traffic ${t.trafficMs.toFixed(0)} ms, ` +
       `analysis ${t.analyzeMs.toFixed(0)} ms, teardown ${t.teardownMs.toFixed(0)} ms (topology ${t.topologyDownMs.toFixed(0)} ms)`,
     ...result.outcomes.map((o) => `  ${o.ok ? 'ok  ' : 'FAIL'} ${o.label}: found ${o.found}`),
+    ...(detailed ? formatAnalysisSummary(result) : []),
     `  artefacts: ${result.dir}`,
   ];
   if (result.error && isExpectationError(result.error)) lines.push(`  ${result.error.message}`, result.error.timeline);
