@@ -3,13 +3,14 @@
  * Pure data builders; must not import node I/O modules, the proxy or the analyzer.
  */
 import { ConfigError } from '../../analyzer/errors.js';
+import type { BrowserAction } from '../clients/chromium-client.js';
 import type { ActionTime, ClientAction } from '../clients/client-script.js';
 import type { CloseMode } from '../clients/lab-connection.js';
 
-/** One timeline entry: a client action and when it starts. */
+/** One timeline entry: a client action (node client or real browser) and when it starts. */
 export interface TimelineEntry {
   readonly at: ActionTime;
-  readonly action: ClientAction;
+  readonly action: ClientAction | BrowserAction;
 }
 
 /**
@@ -33,7 +34,7 @@ export function parseTimelineTime(time: number | string): ActionTime {
  * A timeline entry.
  * @example at(0, client.get('/bytes/64k')), at('+2s', client.close())
  */
-export function at(time: number | string, action: ClientAction): TimelineEntry {
+export function at(time: number | string, action: ClientAction | BrowserAction): TimelineEntry {
   return { at: parseTimelineTime(time), action };
 }
 
@@ -93,3 +94,24 @@ function connectionName(options: ConnectionChoice): string {
   if (!/^[a-z][a-z0-9-]*$/i.test(name)) throw new ConfigError(`connection name "${name}": use letters, digits and "-"`);
   return name;
 }
+
+/**
+ * Builders of real-browser actions (headless Chromium in the client namespace). A timeline uses either
+ * these or the `client` builders, not both: each runs in its own agent.
+ * @example
+ * timeline: [at(0, browser.load('/')), at('+500ms', browser.close())]
+ */
+export const browser = {
+  /**
+   * Loads `path` (default '/') and waits for the `load` event and the media elements; then, unless
+   * `fetchMedia` is false, fetches each image, audio and video source in full from the page.
+   */
+  load(path = '/', options: { fetchMedia?: boolean } = {}): BrowserAction {
+    if (!path.startsWith('/')) throw new ConfigError(`browser.load("${path}"): the path must start with "/"`);
+    return { kind: 'browser-load', path, fetchMedia: options.fetchMedia ?? true };
+  },
+  /** Closes the browser; its open connections close with it. Without it they stay open until the capture ends. */
+  close(): BrowserAction {
+    return { kind: 'browser-close' };
+  },
+} as const;

@@ -1,0 +1,133 @@
+/**
+ * bench-worker.ts: runs one benchmark mode in its own process (so peak RSS is per mode) and prints one JSON line.
+ * Bench code; started by bench/run.ts as `node --import tsx --expose-gc bench/bench-worker.ts MODE FILE ITER`.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { analyzeCapture } from '../analyzer/analyze-capture.js';
+import { createCaptureParser } from '../analyzer/capture/capture-parser.js';
+import { decodeFrame } from '../analyzer/decode/decode-frame.js';
+import { ConfigError } from '../analyzer/errors.js';
+import type { Frame } from '../analyzer/packet/frame.js';
+import { createPipeline } from '../analyzer/pipeline.js';
+
+/** What a mode measures. */
+export const BenchMode = {
+  /** The push parser over 1 MiB file chunks; frames counted. */
+  Read: 'read',
+  /** Read + decodeFrame. */
+  Decode: 'decode',
+  /** Read + the pipeline: decode, IP reassembly, TCP and TLS analysis. */
+  Pipeline: 'pipeline',
+  /** analyzeCapture(path, { keepFrames: false }): the CLI summary path (async reader, findings, reports). */
+  Analyze: 'analyze',
+} as const;
+export type BenchMode = (typeof BenchMode)[keyof typeof BenchMode];
+
+/** One worker's answer. */
+export interface WorkerResult {
+  readonly mode: BenchMode;
+  readonly frames: number;
+  /** Wall time of each iteration. */
+  readonly secondsPerIteration: readonly number[];
+  /** Heap still used after the iteration (after a full GC, results still referenced) minus before it. */
+  readonly heapGrowthBytes: readonly number[];
+  /** process.resourceUsage().maxRSS at the end, in bytes. */
+  readonly maxRssBytes: number;
+  /** A checksum of the work (frames with TCP, TLS frames, …) so the work cannot be optimised away. */
+  readonly check: number;
+}
+
+const CHUNK_BYTES = 1 << 20;
+
+/** Reads `path` in fresh 1 MiB chunks (the parser may keep views into them) and parses every frame. */
+function parseFile(path: string, onFrame: (frame: Frame) => void): void {
+  const parser = createCaptureParser(path);
+  const fd = openSync(path, 'r');
+  try {
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+      const n = readSync(fd, chunk, 0, CHUNK_BYTES, null);
+      if (n === 0) break;
+      parser.push(n === CHUNK_BYTES ? chunk : chunk.subarray(0, n), onFrame);
+    }
+    parser.end();
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Runs one iteration; returns the frame count, a checksum and what must stay alive until measured. */
+async function runOnce(mode: BenchMode, path: string): Promise<{ frames: number; check: number; keep: unknown }> {
+  let frames = 0;
+  let check = 0;
+  switch (mode) {
+    case BenchMode.Read:
+      parseFile(path, (frame) => {
+        frames++;
+        check += frame.data.length;
+      });
+      return { frames, check, keep: undefined };
+    case BenchMode.Decode:
+      parseFile(path, (frame) => {
+        frames++;
+        if (decodeFrame(frame).tcp !== undefined) check++;
+      });
+      return { frames, check, keep: undefined };
+    case BenchMode.Pipeline: {
+      const pipeline = createPipeline();
+      parseFile(path, (frame) => {
+        frames++;
+        const step = pipeline.push(frame);
+        if (step.tls !== null) check++;
+      });
+      const result = pipeline.finish();
+      return { frames, check: check + result.tcp.conversations.length, keep: result };
+    }
+    case BenchMode.Analyze: {
+      const analysis = await analyzeCapture(path, { keepFrames: false });
+      return { frames: analysis.frameCount, check: analysis.findings.length, keep: analysis };
+    }
+  }
+}
+
+function collectGarbage(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new ConfigError('bench-worker: run node with --expose-gc so heap growth can be measured');
+  gc();
+}
+
+/**
+ * Runs `mode` over `path` `iterations` times and returns the timings and peak RSS.
+ * @throws ConfigError for an unknown mode or a non-positive iteration count.
+ */
+export async function runWorker(mode: string, path: string, iterations: number): Promise<WorkerResult> {
+  if (!(Object.values(BenchMode) as string[]).includes(mode)) {
+    throw new ConfigError(`bench-worker: unknown mode "${mode}"; expected one of ${Object.values(BenchMode).join(', ')}`);
+  }
+  if (!Number.isInteger(iterations) || iterations < 1) throw new ConfigError(`bench-worker: iterations must be a positive integer (got ${iterations})`);
+  const m = mode as BenchMode;
+  const seconds: number[] = [];
+  const growth: number[] = [];
+  let frames = 0;
+  let check = 0;
+  for (let i = 0; i < iterations; i++) {
+    collectGarbage();
+    const heapBefore = process.memoryUsage().heapUsed;
+    const started = process.hrtime.bigint();
+    const run = await runOnce(m, path);
+    seconds.push(Number(process.hrtime.bigint() - started) / 1e9);
+    collectGarbage();
+    growth.push(process.memoryUsage().heapUsed - heapBefore);
+    frames = run.frames;
+    check = run.check;
+    if (run.keep === null) check++; // keeps `run.keep` (the analysis state) referenced until after the GC
+  }
+  return { mode: m, frames, secondsPerIteration: seconds, heapGrowthBytes: growth, maxRssBytes: process.resourceUsage().maxRSS * 1024, check };
+}
+
+const [, script, modeArg, pathArg, iterArg] = process.argv;
+if (script === fileURLToPath(import.meta.url) && modeArg !== undefined && pathArg !== undefined) {
+  const result = await runWorker(modeArg, pathArg, Number(iterArg ?? 1));
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}

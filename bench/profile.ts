@@ -1,0 +1,82 @@
+/**
+ * profile.ts: summarises a V8 .cpuprofile (from `node --cpu-prof`) into self time per function and per file.
+ * Bench code; pure apart from reading the file. Must not import analyzer/ or harness/.
+ */
+import { readFileSync } from 'node:fs';
+
+/** The parts of V8's CPU profile format used here. */
+interface CpuProfile {
+  readonly nodes: readonly {
+    readonly id: number;
+    readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+  }[];
+  readonly samples: readonly number[];
+  readonly timeDeltas: readonly number[];
+}
+
+/** Self time of one function (or file). */
+export interface ProfileRow {
+  /** `name (file:line)`, or the file, or a V8 pseudo-entry like `(garbage collector)`. */
+  readonly label: string;
+  readonly selfMs: number;
+  /** Share of all sampled time, 0…1. */
+  readonly share: number;
+}
+
+/** Self-time breakdown of a profile. */
+export interface ProfileSummary {
+  readonly totalMs: number;
+  readonly functions: readonly ProfileRow[];
+  readonly files: readonly ProfileRow[];
+}
+
+function shortUrl(url: string, root: string): string {
+  const path = url.startsWith('file://') ? decodeURIComponent(new URL(url).pathname) : url;
+  if (path.startsWith(root)) return path.slice(root.length);
+  if (path === '') return '';
+  return path.startsWith('node:') ? path : path.replace(/^.*\/node_modules\//, 'node_modules/');
+}
+
+function rows(totals: Map<string, number>, totalMs: number): ProfileRow[] {
+  return [...totals]
+    .map(([label, selfMs]) => ({ label, selfMs, share: totalMs > 0 ? selfMs / totalMs : 0 }))
+    .sort((a, b) => b.selfMs - a.selfMs);
+}
+
+/**
+ * Sums each sample's time delta onto the function it hit (self time), then per source file.
+ * Paths under `root` are shown relative to it; line numbers are 1-based.
+ * @example
+ * const s = summarizeCpuProfile(readCpuProfile('.bench/profile/x.cpuprofile'), '/work/main/');
+ */
+export function summarizeCpuProfile(profile: CpuProfile, root: string): ProfileSummary {
+  const byId = new Map<number, { fn: string; file: string }>();
+  for (const node of profile.nodes) {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const file = shortUrl(url, root);
+    const name = functionName === '' ? '(anonymous)' : functionName;
+    byId.set(node.id, { fn: file === '' ? name : `${name} (${file}:${lineNumber + 1})`, file: file === '' ? name : file });
+  }
+  const fnTotals = new Map<string, number>();
+  const fileTotals = new Map<string, number>();
+  let totalMs = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const node = byId.get(profile.samples[i]!);
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    if (node === undefined) continue;
+    totalMs += ms;
+    fnTotals.set(node.fn, (fnTotals.get(node.fn) ?? 0) + ms);
+    fileTotals.set(node.file, (fileTotals.get(node.file) ?? 0) + ms);
+  }
+  return { totalMs, functions: rows(fnTotals, totalMs), files: rows(fileTotals, totalMs) };
+}
+
+/** Reads a .cpuprofile file. */
+export function readCpuProfile(path: string): CpuProfile {
+  return JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
+}
+
+/** Formats the top `limit` rows as aligned text lines. */
+export function formatProfileRows(list: readonly ProfileRow[], limit: number): string[] {
+  return list.slice(0, limit).map((r) => `${r.selfMs.toFixed(0).padStart(8)} ms ${(r.share * 100).toFixed(1).padStart(5)}%  ${r.label}`);
+}
