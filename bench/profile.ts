@@ -45,7 +45,7 @@ function rows(totals: Map<string, number>, totalMs: number): ProfileRow[] {
 
 /**
  * Sums each sample's time delta onto the function it hit (self time), then per source file.
- * Paths under `root` are shown relative to it; line numbers are 1-based.
+ * Paths under `root` are shown relative to it; line numbers (when V8 knows them) are 1-based.
  * @example
  * const s = summarizeCpuProfile(readCpuProfile('.bench/profile/x.cpuprofile'), '/work/main/');
  */
@@ -55,7 +55,9 @@ export function summarizeCpuProfile(profile: CpuProfile, root: string): ProfileS
     const { functionName, url, lineNumber } = node.callFrame;
     const file = shortUrl(url, root);
     const name = functionName === '' ? '(anonymous)' : functionName;
-    byId.set(node.id, { fn: file === '' ? name : `${name} (${file}:${lineNumber + 1})`, file: file === '' ? name : file });
+    // tsx's transform does not keep line numbers (V8 reports line 1): show them only when they mean something.
+    const where = lineNumber > 0 ? `${file}:${lineNumber + 1}` : file;
+    byId.set(node.id, { fn: file === '' ? name : `${name} (${where})`, file: file === '' ? name : file });
   }
   const fnTotals = new Map<string, number>();
   const fileTotals = new Map<string, number>();

@@ -3,6 +3,7 @@
  * Must not import the CLI.
  */
 import type { Scenario } from '../harness/scenario/define-scenario.js';
+import browserPageLoad from './browser-page-load.scenario.js';
 import captureLoss from './capture-loss.scenario.js';
 import dualConnections from './dual-connections.scenario.js';
 import duplicateAck from './duplicate-ack.scenario.js';
@@ -36,6 +37,7 @@ export const scenarios: readonly Scenario[] = [
   dualConnections,
   zeroWindow,
   labReport,
+  browserPageLoad,
 ];
 
 /** The scenario called `name`, or undefined. */

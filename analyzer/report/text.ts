@@ -4,7 +4,16 @@
  */
 import type { Analysis, ConversationReport, FrameRecord } from '../analysis-result.js';
 
-const TUNNEL_LAYERS: ReadonlySet<string> = new Set(['gre', 'gtp', 'vxlan', 'geneve', 'erspan', 'pppoe', 'mpls']);
+// Tunnel and shim layers as Wireshark's Protocol column spells them.
+const TUNNEL_NAMES: Readonly<Record<string, string>> = {
+  gre: 'GRE',
+  gtp: 'GTP',
+  vxlan: 'VXLAN',
+  geneve: 'Geneve',
+  erspan: 'ERSPAN',
+  pppoe: 'PPPoE',
+  mpls: 'MPLS',
+};
 
 const TLS_VERSION_COLUMN: Readonly<Record<number, string>> = {
   0x0300: 'SSLv3',
@@ -26,10 +35,9 @@ export function protocolColumn(record: FrameRecord): string {
     const parts = record.protocols.split(':');
     top = (parts[parts.length - 1] ?? 'data').toUpperCase();
   }
-  const tunnels = record.encap.filter((l) => TUNNEL_LAYERS.has(l));
-  if (tunnels.length === 0 && record.encap.filter((l) => l === 'ipv4' || l === 'ipv6').length === 0) return top;
-  const outer = tunnels[0] ?? 'IP';
-  return `${outer.toUpperCase()} <${top}>`;
+  const tunnel = record.encap.find((l) => TUNNEL_NAMES[l] !== undefined);
+  if (tunnel !== undefined) return `${TUNNEL_NAMES[tunnel]} <${top}>`;
+  return record.encap.includes('ipv4') || record.encap.includes('ipv6') ? `IP <${top}>` : top;
 }
 
 /** One packet-list line: number, relative time, addresses, protocol, length, Info. */

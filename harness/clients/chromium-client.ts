@@ -7,8 +7,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page, Request } from 'playwright-core';
-import { EnvironmentError } from '../../analyzer/errors.js';
+import { ConfigError, EnvironmentError } from '../../analyzer/errors.js';
 import { LAB_HOSTNAME } from '../certs.js';
+import type { ActionTime, ClientStepResult } from './client-script.js';
 
 /** Where `script/setup.sh` (the Debian `chromium` package) puts the browser. */
 export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
@@ -35,6 +36,27 @@ export function isBrowserAction(action: { readonly kind: string }): action is Br
 /** A short human label such as "browser load /", used in timelines and errors. */
 export function describeBrowserAction(action: BrowserAction): string {
   return action.kind === 'browser-load' ? `browser load ${action.path}${action.fetchMedia ? ' and its media' : ''}` : 'browser close';
+}
+
+/** A browser action with its start time. */
+export interface TimedBrowserAction {
+  readonly at: ActionTime;
+  readonly action: BrowserAction;
+}
+
+/**
+ * The timeline's browser actions when it has any, undefined when it has none. The browser and the node
+ * client run in different agents, so one timeline cannot mix them.
+ * @throws ConfigError for a mixed timeline.
+ */
+export function browserTimeline(entries: readonly { readonly at: ActionTime; readonly action: { readonly kind: string } }[]): TimedBrowserAction[] | undefined {
+  const browserSteps = entries.filter((e): e is TimedBrowserAction => isBrowserAction(e.action));
+  if (browserSteps.length === 0) return undefined;
+  if (browserSteps.length !== entries.length) {
+    const other = entries.find((e) => !isBrowserAction(e.action))!;
+    throw new ConfigError(`timeline mixes browser actions with the node client's "${other.action.kind}"; use browser.* or client.* actions, not both`);
+  }
+  return browserSteps;
 }
 
 /** The Chromium binary to use: `$WIRELAB_CHROMIUM` when set, else {@link DEFAULT_CHROMIUM_PATH}. */
@@ -206,6 +228,46 @@ export async function launchChromium(options: ChromiumOptions): Promise<Chromium
       return closed;
     },
   };
+}
+
+/**
+ * Plays browser `steps` in order on `browser`, with the timing rules of the node client's script: an
+ * absolute time counts from the start, a relative one from the end of the previous step.
+ */
+export async function runBrowserScript(
+  steps: readonly TimedBrowserAction[],
+  browser: ChromiumSession,
+  onStep: (result: ClientStepResult) => void = () => {},
+): Promise<ClientStepResult[]> {
+  const results: ClientStepResult[] = [];
+  const startMs = performance.now();
+  let previousEndMs = 0;
+  for (const [index, step] of steps.entries()) {
+    const dueMs = step.at.relative ? previousEndMs + step.at.ms : step.at.ms;
+    const waitMs = dueMs - (performance.now() - startMs);
+    // A timeline pause, not a readiness wait: the scenario asks for idle time on the wire here.
+    if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
+    const stepStartMs = performance.now() - startMs;
+    let detail: string;
+    if (step.action.kind === 'browser-load') {
+      detail = formatLoad(await browser.load(step.action.path, { fetchMedia: step.action.fetchMedia }));
+    } else {
+      await browser.close();
+      detail = 'browser closed';
+    }
+    previousEndMs = performance.now() - startMs;
+    const result = { index, label: describeBrowserAction(step.action), startMs: stepStartMs, endMs: previousEndMs, detail };
+    results.push(result);
+    onStep(result);
+  }
+  return results;
+}
+
+/** One line for the run's timeline: each request with its status and size or failure, then the media states. */
+export function formatLoad(load: BrowserLoadResult): string {
+  const requests = load.requests.map((r) => `${r.type} ${r.path}${r.range ? ` (${r.range})` : ''} ${r.status}/${r.failure || `${r.bodyBytes} B`}`);
+  const fetched = Object.entries(load.fetchedBytes).map(([path, bytes]) => `${path}=${bytes}`);
+  return `status ${load.status} in ${load.durationMs.toFixed(0)} ms; ${requests.join(', ')}; media ${load.mediaStates.join(' ') || 'none'}; fetched ${fetched.join(' ') || 'nothing'}`;
 }
 
 async function loadPage(page: Page, url: string, fetchMedia: boolean, timeoutMs: number): Promise<BrowserLoadResult> {

@@ -9,10 +9,12 @@ import type { Analysis } from '../../analyzer/analysis-result.js';
 import { analyzeCapture } from '../../analyzer/analyze-capture.js';
 import { ExpectationError } from '../../analyzer/errors.js';
 import { AgentProcess, type SpawnAgent } from '../agents/agent-process.js';
+import type { BrowserAgentConfig } from '../agents/browser-agent.js';
 import type { ClientAgentConfig } from '../agents/client-agent.js';
 import type { ServerAgentConfig } from '../agents/server-agent.js';
 import { loadCertificate } from '../certs.js';
-import type { ClientStepResult } from '../clients/client-script.js';
+import { browserTimeline, requireChromium } from '../clients/chromium-client.js';
+import type { ClientStepResult, TimedClientAction } from '../clients/client-script.js';
 import { delay } from '../impair/delay.js';
 import type { ImpairDecision, Impairment } from '../impair/impairment.js';
 import { startProxy, type ImpairmentProxy } from '../proxy/impairment-proxy.js';
@@ -79,6 +81,33 @@ export interface ScenarioRunResult {
   readonly error: ExpectationError | undefined;
 }
 
+/** How long a stopping browser agent may take to close Chromium and remove its profile before SIGKILL. */
+const BROWSER_STOP_GRACE_MS = 5_000;
+
+/**
+ * The client side of a scenario: the real-browser agent when its timeline holds browser actions (then
+ * Chromium must be installed), else the node client agent.
+ * @throws ConfigError for a timeline that mixes both; EnvironmentError when Chromium is missing.
+ */
+function startClientAgent(scenario: Scenario, host: string, port: number, certPath: string, spawn: SpawnAgent): AgentProcess {
+  const browserSteps = browserTimeline(scenario.timeline);
+  if (browserSteps !== undefined) return new AgentProcess('browser-agent', { host, port, steps: browserSteps } satisfies BrowserAgentConfig, spawn);
+  const config: ClientAgentConfig = {
+    host,
+    port,
+    certPath,
+    ...(scenario.tls.version === undefined ? {} : { tlsVersion: scenario.tls.version }),
+    ...(scenario.tls.ciphers === undefined ? {} : { ciphers: scenario.tls.ciphers }),
+    steps: scenario.timeline as readonly TimedClientAction[],
+  };
+  return new AgentProcess('client-agent', config, spawn);
+}
+
+/** Stops agents; the browser agent gets longer, since closing Chromium takes a moment. */
+function stopAgents(agents: readonly AgentProcess[]): Promise<unknown> {
+  return Promise.allSettled(agents.map((a) => a.stop(a.name === 'browser-agent' ? BROWSER_STOP_GRACE_MS : undefined)));
+}
+
 /** Extra time after the client finished for in-flight segments (FIN/RST exchanges) to cross the path. */
 function drainMs(rttMs: number): number {
   return Math.ceil(1.5 * rttMs) + 150;
@@ -119,6 +148,8 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   const keyLog = new Set<string>();
   let clientSteps: ClientStepResult[];
   let decisions: ImpairDecision[];
+  // Before any namespace exists: a run that needs Chromium fails at once, in one line, without it.
+  if (browserTimeline(scenario.timeline) !== undefined) requireChromium();
   try {
     phase('topology');
     let t = performance.now();
@@ -139,18 +170,10 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       ...(scenario.tls.ciphers === undefined ? {} : { ciphers: scenario.tls.ciphers }),
       ...(scenario.media === undefined ? {} : { media: scenario.media }),
     };
-    const clientConfig: ClientAgentConfig = {
-      host: topo.server.ipv4,
-      port: LAB_PORT,
-      certPath: cert.path,
-      ...(scenario.tls.version === undefined ? {} : { tlsVersion: scenario.tls.version }),
-      ...(scenario.tls.ciphers === undefined ? {} : { ciphers: scenario.tls.ciphers }),
-      steps: scenario.timeline,
-    };
     // Both agents load at once (each takes a second or two); the client starts only on our word.
     const server = new AgentProcess('server-agent', serverConfig, spawnIn(topo.server));
     agents.push(server);
-    const client = new AgentProcess('client-agent', clientConfig, spawnIn(topo.client));
+    const client = startClientAgent(scenario, topo.server.ipv4, LAB_PORT, cert.path, spawnIn(topo.client));
     agents.push(client);
     await Promise.all([server.next(['ready'], 15_000), client.next(['ready'], 15_000)]);
     setupMs = performance.now() - startMs;
@@ -190,7 +213,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
 
     phase('teardown');
     t = performance.now();
-    await Promise.all(agents.map((a) => a.stop()));
+    await stopAgents(agents);
     agents.length = 0;
     const td = performance.now();
     await topology.close();
@@ -229,7 +252,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     if (proxy) await saveCaptureAfterError(proxy, dir, point, keyLog).catch(() => {});
     throw e;
   } finally {
-    await Promise.allSettled(agents.map((a) => a.stop()));
+    await stopAgents(agents);
     if (proxy) await proxy.stop().catch(() => {});
     if (topology) await topology.close();
   }
@@ -266,24 +289,13 @@ export async function runScenarioTrafficOnLoopback(scenario: Scenario): Promise<
     );
     agents.push(server);
     const ready = await server.next(['ready'], 15_000);
-    const client = new AgentProcess(
-      'client-agent',
-      {
-        host: '127.0.0.1',
-        port: ready.port,
-        certPath: cert.path,
-        ...(scenario.tls.version === undefined ? {} : { tlsVersion: scenario.tls.version }),
-        ...(scenario.tls.ciphers === undefined ? {} : { ciphers: scenario.tls.ciphers }),
-        steps: scenario.timeline,
-      } satisfies ClientAgentConfig,
-      local,
-    );
+    const client = startClientAgent(scenario, '127.0.0.1', ready.port, cert.path, local);
     agents.push(client);
     await client.next(['ready'], 15_000);
     client.send('start');
     await client.next(['done'], scenario.timeoutMs + 5_000);
     return client.messages.flatMap((m) => (m.type === 'step' ? [{ index: m.index, label: m.label, startMs: m.startMs, endMs: m.endMs, detail: m.detail }] : []));
   } finally {
-    await Promise.allSettled(agents.map((a) => a.stop()));
+    await stopAgents(agents);
   }
 }

@@ -1,0 +1,200 @@
+/**
+ * run.ts: `npm run bench`: makes the corpora, times each mode in its own process, times tshark, prints and saves results.
+ * Bench code: may spawn processes; the analyzer itself runs only inside bench-worker.ts.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, EnvironmentError } from '../analyzer/errors.js';
+import { BenchMode } from './bench-worker.js';
+import type { WorkerResult } from './bench-worker.js';
+import { BENCH_DIR, DEFAULT_CORPORA, ensureCorpus } from './make-corpus.js';
+import type { CorpusFile, CorpusSpec } from './make-corpus.js';
+import { formatProfileRows, readCpuProfile, summarizeCpuProfile } from './profile.js';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const WORKER = fileURLToPath(new URL('./bench-worker.ts', import.meta.url));
+
+/** One row of the results table. */
+interface ModeResult {
+  readonly name: string;
+  readonly corpus: 'plain' | 'tunnel';
+  readonly frames: number;
+  readonly bytes: number;
+  readonly medianSeconds: number;
+  readonly packetsPerSecond: number;
+  readonly megabytesPerSecond: number;
+  readonly maxRssBytes: number;
+  readonly medianHeapGrowthBytes: number;
+  readonly secondsPerIteration: readonly number[];
+}
+
+interface TsharkResult {
+  readonly command: string;
+  readonly wallSeconds: number;
+  readonly cpuSeconds: number;
+  readonly maxRssBytes: number;
+  readonly exitCode: number;
+  readonly packetsPerSecond: number;
+}
+
+const MODES: readonly { name: string; mode: BenchMode; corpus: 'plain' | 'tunnel' }[] = [
+  { name: '(a) read only', mode: BenchMode.Read, corpus: 'plain' },
+  { name: '(b) read + decode', mode: BenchMode.Decode, corpus: 'plain' },
+  { name: '(c) read + decode + TCP/TLS analysis', mode: BenchMode.Pipeline, corpus: 'plain' },
+  { name: '(d) analyzeCapture keepFrames:false', mode: BenchMode.Analyze, corpus: 'plain' },
+  { name: '(e) tunnelled corpus through (c)', mode: BenchMode.Pipeline, corpus: 'tunnel' },
+];
+
+function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+function machine(): Record<string, string | number> {
+  const model = cpus()[0]?.model ?? 'unknown';
+  const load = loadavg().map((l) => l.toFixed(2)).join(' ');
+  return { cpu: model, cores: cpus().length, node: process.version, load, code: 'TypeScript sources run through tsx (esbuild, ESM), not dist/' };
+}
+
+function nodeArgs(extra: readonly string[]): string[] {
+  // The worker is TypeScript: keep this process's loader flags (--import tsx).
+  return [...process.execArgv, '--expose-gc', ...extra];
+}
+
+function runWorker(mode: BenchMode, file: CorpusFile, iterations: number, extraArgs: readonly string[] = []): WorkerResult {
+  const r = spawnSync(process.execPath, [...nodeArgs(extraArgs), WORKER, mode, file.path, String(iterations)], {
+    cwd: ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  if (r.status !== 0 || !line.startsWith('{')) {
+    throw new EnvironmentError(`bench worker "${mode}" on ${file.path} exited with ${r.status ?? r.signal}; see its stderr above`);
+  }
+  return JSON.parse(line) as WorkerResult;
+}
+
+function toModeResult(name: string, corpus: 'plain' | 'tunnel', file: CorpusFile, w: WorkerResult): ModeResult {
+  const seconds = median(w.secondsPerIteration);
+  return {
+    name, corpus, frames: w.frames, bytes: file.bytes, medianSeconds: seconds,
+    packetsPerSecond: w.frames / seconds, megabytesPerSecond: file.bytes / 1e6 / seconds,
+    maxRssBytes: w.maxRssBytes, medianHeapGrowthBytes: median(w.heapGrowthBytes), secondsPerIteration: w.secondsPerIteration,
+  };
+}
+
+// Waits for tshark and reports its wall time, CPU time and peak RSS (RUSAGE_CHILDREN: the largest child).
+const TSHARK_WRAPPER = `
+import json, resource, subprocess, sys, time
+t = time.monotonic()
+p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+wall = time.monotonic() - t
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"wall": wall, "cpu": u.ru_utime + u.ru_stime, "maxrss_kb": u.ru_maxrss, "code": p.returncode}))
+`;
+
+function onPath(command: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).status === 0;
+}
+
+function timeTshark(file: CorpusFile): TsharkResult | undefined {
+  if (!onPath('tshark') || !onPath('python3')) return undefined;
+  const args = ['tshark', '-n', '-2', '-z', 'expert', '-q', '-r', file.path];
+  const r = spawnSync('python3', ['-c', TSHARK_WRAPPER, ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new EnvironmentError(`timing tshark failed (exit ${r.status}): ${r.stderr.trim().split('\n').pop() ?? ''}`);
+  const m = JSON.parse(r.stdout) as { wall: number; cpu: number; maxrss_kb: number; code: number };
+  return {
+    command: args.join(' '), wallSeconds: m.wall, cpuSeconds: m.cpu, maxRssBytes: m.maxrss_kb * 1024, exitCode: m.code,
+    packetsPerSecond: file.packets / m.wall,
+  };
+}
+
+const mb = (bytes: number): string => (bytes / 1e6).toFixed(1);
+
+function printTable(results: readonly ModeResult[]): void {
+  const head = ['mode', 'frames', 'median s', 'Mpkt/s', 'MB/s', 'peak RSS MB', 'heap growth MB', 'runs (s)'];
+  const body = results.map((r) => [
+    r.name, String(r.frames), r.medianSeconds.toFixed(3), (r.packetsPerSecond / 1e6).toFixed(3), r.megabytesPerSecond.toFixed(1),
+    mb(r.maxRssBytes), mb(r.medianHeapGrowthBytes), r.secondsPerIteration.map((s) => s.toFixed(2)).join(' '),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
+  const line = (cells: readonly string[]): string => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
+  console.log(line(head));
+  console.log(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
+  for (const row of body) console.log(line(row));
+}
+
+function profilePipeline(file: CorpusFile): void {
+  const dir = join(BENCH_DIR, 'profile');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  runWorker(BenchMode.Pipeline, file, 1, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  const profileFile = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  if (profileFile === undefined) throw new EnvironmentError(`no .cpuprofile written to ${dir}`);
+  const summary = summarizeCpuProfile(readCpuProfile(join(dir, profileFile)), ROOT);
+  console.log(`\nProfile of mode (c), one run (${summary.totalMs.toFixed(0)} ms sampled; ${join(dir, profileFile)}):`);
+  console.log('Top 15 functions by self time:');
+  for (const l of formatProfileRows(summary.functions, 15)) console.log(l);
+  console.log('Self time by file:');
+  for (const l of formatProfileRows(summary.files, 12)) console.log(l);
+}
+
+function progress(kind: string): (frames: number) => void {
+  return (frames) => process.stderr.write(process.stderr.isTTY ? `\r  generating ${kind} corpus: ${frames} frames…` : `  generating ${kind} corpus: ${frames} frames\n`);
+}
+
+async function corpus(spec: CorpusSpec): Promise<CorpusFile> {
+  const started = Date.now();
+  const file = await ensureCorpus(spec, progress(spec.kind));
+  if (process.stderr.isTTY && file.generated) process.stderr.write('\n');
+  console.log(`corpus ${spec.kind}: ${file.path} — ${file.packets} frames, ${mb(file.bytes)} MB` +
+    `${file.generated ? `, generated in ${((Date.now() - started) / 1000).toFixed(1)} s` : ' (reused)'}`);
+  return file;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const iterations = Number(process.env['BENCH_ITER'] ?? 3);
+  if (!Number.isInteger(iterations) || iterations < 1) throw new ConfigError(`BENCH_ITER must be a positive integer (got ${process.env['BENCH_ITER']})`);
+  const packets = process.env['BENCH_PACKETS'] === undefined ? undefined : Number(process.env['BENCH_PACKETS']);
+  console.log('wirelab bench');
+  const info = machine();
+  for (const [k, v] of Object.entries(info)) console.log(`  ${k}: ${v}`);
+  console.log(`  iterations: ${iterations} per mode (median reported), each mode in its own process`);
+  const plainSpec: CorpusSpec = packets === undefined ? DEFAULT_CORPORA.plain : { ...DEFAULT_CORPORA.plain, packets };
+  const tunnelSpec: CorpusSpec = packets === undefined ? DEFAULT_CORPORA.tunnel : { ...DEFAULT_CORPORA.tunnel, packets: Math.ceil(packets / 5) };
+  const files = { plain: await corpus(plainSpec), tunnel: await corpus(tunnelSpec) };
+  const results: ModeResult[] = [];
+  for (const m of MODES) {
+    process.stderr.write(`  running ${m.name}…\n`);
+    results.push(toModeResult(m.name, m.corpus, files[m.corpus], runWorker(m.mode, files[m.corpus], iterations)));
+  }
+  console.log('');
+  printTable(results);
+  let tshark: TsharkResult | undefined;
+  if (args.includes('--no-tshark')) {
+    console.log('\ntshark: skipped (--no-tshark)');
+  } else {
+    process.stderr.write('  timing tshark (once)…\n');
+    tshark = timeTshark(files.plain);
+    const full = results.find((r) => r.corpus === 'plain' && r.name.startsWith('(c)'))!;
+    if (tshark === undefined) {
+      console.log('\ntshark: not on PATH (or python3 missing); no ratio');
+    } else {
+      console.log(`\n${tshark.command}: ${tshark.wallSeconds.toFixed(1)} s wall, ${tshark.cpuSeconds.toFixed(1)} s CPU, ` +
+        `${(tshark.packetsPerSecond / 1e6).toFixed(3)} Mpkt/s, peak RSS ${mb(tshark.maxRssBytes)} MB, exit ${tshark.exitCode}`);
+      console.log(`ratio (c) / tshark: ${(full.packetsPerSecond / tshark.packetsPerSecond).toFixed(1)}× the packets/s, ` +
+        `${(tshark.maxRssBytes / full.maxRssBytes).toFixed(1)}× less peak RSS`);
+    }
+  }
+  const loadAfter = loadavg().map((l) => l.toFixed(2)).join(' ');
+  console.log(`load average before: ${info['load']}, after: ${loadAfter} (${info['cores']} cores)`);
+  const out = join(BENCH_DIR, 'results.json');
+  writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), machine: { ...info, loadAfter }, iterations, corpora: files, modes: results, tshark }, null, 2)}\n`);
+  console.log(`results: ${out}`);
+  if (args.includes('--profile')) profilePipeline(files.plain);
+}
+
+await main();
