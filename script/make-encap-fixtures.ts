@@ -152,6 +152,7 @@ const FIXTURES: readonly Fixture[] = [
   encapFixture('qinq-9100', ethernetEncap([{ tpid: 0x9100, vid: 200 }, { tpid: 0x8100, vid: 100 }]), 'Ethernet + old QinQ S-tag 200 (0x9100) + C-tag 100'),
   encapFixture('mpls', mplsEncap([100, 200]), 'Ethernet + MPLS labels 100, 200'),
   encapFixture('pppoe', pppoeEncap(), 'Ethernet + PPPoE session 0x1234 + PPP'),
+  encapFixture('pppoe-qinq', pppoeEncap(0x4321, [{ tpid: 0x88a8, vid: 300 }, { tpid: 0x8100, vid: 30 }]), 'Ethernet + QinQ (0x88a8 S-tag 300, C-tag 30) + PPPoE session 0x4321 + PPP'),
   encapFixture('ppp', pppEncap(9), 'DLT_PPP (9) with ff 03 address/control'),
   encapFixture('ppp-serial', pppEncap(50), 'DLT_PPP_SERIAL (50), PPP in HDLC-like framing'),
   encapFixture('ppp-with-dir', pppEncap(204), 'LINKTYPE_PPP_WITH_DIR (204)'),

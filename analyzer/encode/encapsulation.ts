@@ -81,10 +81,13 @@ function pppProtocolOf(ip: Buffer): number {
 }
 
 /** Ethernet + PPPoE session + PPP. */
-export function pppoeEncap(sessionId = 0x1234): Encapsulation {
+export function pppoeEncap(sessionId = 0x1234, tags: readonly VlanTag[] = []): Encapsulation {
   return {
-    name: 'pppoe', linkType: LinkType.Ethernet,
-    wrap: (ip, reverse) => ethernet(encodePppoe(ip, { sessionId, pppProtocol: pppProtocolOf(ip) }), EtherType.PppoeSession, reverse),
+    name: tags.length === 0 ? 'pppoe' : 'pppoe-vlan', linkType: LinkType.Ethernet,
+    wrap(ip, reverse) {
+      const t = tagged(encodePppoe(ip, { sessionId, pppProtocol: pppProtocolOf(ip) }), EtherType.PppoeSession, tags);
+      return ethernet(t.payload, t.etherType, reverse);
+    },
   };
 }
 

@@ -212,7 +212,11 @@ export async function launchChromium(options: ChromiumOptions): Promise<Chromium
     async load(path, loadOptions = {}) {
       if (closed) throw new EnvironmentError(`chromium: load ${path} after the browser was closed`);
       const page = context.pages()[0] ?? (await context.newPage());
-      const result = await loadPage(page, `${origin}${path}`, loadOptions.fetchMedia ?? true, options.timeoutMs ?? 30_000);
+      const url = `${origin}${path}`;
+      const result = await loadPage(page, url, loadOptions.fetchMedia ?? true, options.timeoutMs ?? 30_000).catch((e: unknown) => {
+        // Playwright's messages span many lines (call logs); the run reports one.
+        throw e instanceof EnvironmentError ? e : new EnvironmentError(`chromium: loading ${url} failed: ${firstLine(e)}`, { cause: e });
+      });
       await flushKeyLog();
       return result;
     },
@@ -306,7 +310,13 @@ async function loadPage(page: Page, url: string, fetchMedia: boolean, timeoutMs:
     const fetchedBytes = fetchMedia
       ? await page.evaluate(async () => {
           const sources = [...new Set([...document.querySelectorAll('img, audio, video')].map((m) => (m as HTMLImageElement | HTMLMediaElement).src))];
-          const sizes = await Promise.all(sources.map(async (src) => (await (await fetch(src, { cache: 'no-store' })).arrayBuffer()).byteLength));
+          const sizes = await Promise.all(
+            sources.map(async (src) => {
+              const reply = await fetch(src, { cache: 'no-store' });
+              if (!reply.ok) throw new Error(`${src} answered ${reply.status}`);
+              return (await reply.arrayBuffer()).byteLength;
+            }),
+          );
           return Object.fromEntries(sources.map((src, i) => [new URL(src).pathname, sizes[i]!]));
         })
       : {};
