@@ -30,7 +30,10 @@ export interface WorkerResult {
   readonly frames: number;
   /** Wall time of each iteration. */
   readonly secondsPerIteration: readonly number[];
-  /** Heap still used after the iteration (after a full GC, results still referenced) minus before it. */
+  /**
+   * Memory still used after the iteration (after a full GC, results still referenced) minus before it:
+   * V8 heap plus ArrayBuffers, since a kept Buffer view pins its whole 1 MiB read chunk outside the heap.
+   */
   readonly heapGrowthBytes: readonly number[];
   /** process.resourceUsage().maxRSS at the end, in bytes. */
   readonly maxRssBytes: number;
@@ -91,6 +94,11 @@ async function runOnce(mode: BenchMode, path: string): Promise<{ frames: number;
   }
 }
 
+function retainedBytes(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
 function collectGarbage(): void {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc === undefined) throw new ConfigError('bench-worker: run node with --expose-gc so heap growth can be measured');
@@ -113,12 +121,12 @@ export async function runWorker(mode: string, path: string, iterations: number):
   let check = 0;
   for (let i = 0; i < iterations; i++) {
     collectGarbage();
-    const heapBefore = process.memoryUsage().heapUsed;
+    const heapBefore = retainedBytes();
     const started = process.hrtime.bigint();
     const run = await runOnce(m, path);
     seconds.push(Number(process.hrtime.bigint() - started) / 1e9);
     collectGarbage();
-    growth.push(process.memoryUsage().heapUsed - heapBefore);
+    growth.push(retainedBytes() - heapBefore);
     frames = run.frames;
     check = run.check;
     if (run.keep === null) check++; // keeps `run.keep` (the analysis state) referenced until after the GC

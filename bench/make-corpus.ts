@@ -72,14 +72,14 @@ function tunnelOf(connection: number): Encapsulation {
 }
 
 /** Traffic options of a corpus spec. */
-export function trafficOptionsOf(spec: CorpusSpec): TrafficOptions {
+function trafficOptionsOf(spec: CorpusSpec): TrafficOptions {
   return spec.kind === 'tunnel'
     ? { packets: spec.packets, seed: spec.seed, encapsulationOf: tunnelOf }
     : { packets: spec.packets, seed: spec.seed };
 }
 
 /** The file name encodes everything that determines the bytes. */
-export function corpusPath(spec: CorpusSpec): string {
+function corpusPath(spec: CorpusSpec): string {
   return join(spec.dir ?? BENCH_DIR, `corpus-${spec.kind}-${spec.packets}-s${spec.seed}-v${GENERATOR_VERSION}.pcap`);
 }
 
@@ -144,7 +144,7 @@ export async function ensureCorpus(spec: CorpusSpec, onProgress?: (frames: numbe
 }
 
 /** Counts the records of a pcap file by walking its record headers (no decoding). */
-export function countFrames(path: string): number {
+function countFrames(path: string): number {
   const fd = openSync(path, 'r');
   try {
     const size = statSync(path).size;

@@ -114,7 +114,7 @@ function timeTshark(file: CorpusFile): TsharkResult | undefined {
 const mb = (bytes: number): string => (bytes / 1e6).toFixed(1);
 
 function printTable(results: readonly ModeResult[]): void {
-  const head = ['mode', 'frames', 'median s', 'Mpkt/s', 'MB/s', 'peak RSS MB', 'heap growth MB', 'runs (s)'];
+  const head = ['mode', 'frames', 'median s', 'Mpkt/s', 'MB/s', 'peak RSS MB', 'retained MB', 'runs (s)'];
   const body = results.map((r) => [
     r.name, String(r.frames), r.medianSeconds.toFixed(3), (r.packetsPerSecond / 1e6).toFixed(3), r.megabytesPerSecond.toFixed(1),
     mb(r.maxRssBytes), mb(r.medianHeapGrowthBytes), r.secondsPerIteration.map((s) => s.toFixed(2)).join(' '),
@@ -126,15 +126,15 @@ function printTable(results: readonly ModeResult[]): void {
   for (const row of body) console.log(line(row));
 }
 
-function profilePipeline(file: CorpusFile): void {
+function profileMode(mode: BenchMode, file: CorpusFile): void {
   const dir = join(BENCH_DIR, 'profile');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  runWorker(BenchMode.Pipeline, file, 1, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  runWorker(mode, file, 1, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
   const profileFile = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (profileFile === undefined) throw new EnvironmentError(`no .cpuprofile written to ${dir}`);
   const summary = summarizeCpuProfile(readCpuProfile(join(dir, profileFile)), ROOT);
-  console.log(`\nProfile of mode (c), one run (${summary.totalMs.toFixed(0)} ms sampled; ${join(dir, profileFile)}):`);
+  console.log(`\nProfile of mode "${mode}", one run (${summary.totalMs.toFixed(0)} ms sampled; ${join(dir, profileFile)}):`);
   console.log('Top 15 functions by self time:');
   for (const l of formatProfileRows(summary.functions, 15)) console.log(l);
   console.log('Self time by file:');
@@ -167,7 +167,10 @@ async function main(): Promise<void> {
   const tunnelSpec: CorpusSpec = packets === undefined ? DEFAULT_CORPORA.tunnel : { ...DEFAULT_CORPORA.tunnel, packets: Math.ceil(packets / 5) };
   const files = { plain: await corpus(plainSpec), tunnel: await corpus(tunnelSpec) };
   const results: ModeResult[] = [];
+  // --only=c,e runs a subset of the modes (by letter).
+  const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
   for (const m of MODES) {
+    if (only !== undefined && !only.includes(m.name.charAt(1))) continue;
     process.stderr.write(`  running ${m.name}…\n`);
     results.push(toModeResult(m.name, m.corpus, files[m.corpus], runWorker(m.mode, files[m.corpus], iterations)));
   }
@@ -179,14 +182,16 @@ async function main(): Promise<void> {
   } else {
     process.stderr.write('  timing tshark (once)…\n');
     tshark = timeTshark(files.plain);
-    const full = results.find((r) => r.corpus === 'plain' && r.name.startsWith('(c)'))!;
+    const full = results.find((r) => r.corpus === 'plain' && r.name.startsWith('(c)'));
     if (tshark === undefined) {
       console.log('\ntshark: not on PATH (or python3 missing); no ratio');
     } else {
       console.log(`\n${tshark.command}: ${tshark.wallSeconds.toFixed(1)} s wall, ${tshark.cpuSeconds.toFixed(1)} s CPU, ` +
         `${(tshark.packetsPerSecond / 1e6).toFixed(3)} Mpkt/s, peak RSS ${mb(tshark.maxRssBytes)} MB, exit ${tshark.exitCode}`);
-      console.log(`ratio (c) / tshark: ${(full.packetsPerSecond / tshark.packetsPerSecond).toFixed(1)}× the packets/s, ` +
-        `${(tshark.maxRssBytes / full.maxRssBytes).toFixed(1)}× less peak RSS`);
+      if (full !== undefined) {
+        console.log(`ratio (c) / tshark: ${(full.packetsPerSecond / tshark.packetsPerSecond).toFixed(1)}× the packets/s, ` +
+          `${(tshark.maxRssBytes / full.maxRssBytes).toFixed(1)}× less peak RSS`);
+      }
     }
   }
   const loadAfter = loadavg().map((l) => l.toFixed(2)).join(' ');
@@ -194,7 +199,15 @@ async function main(): Promise<void> {
   const out = join(BENCH_DIR, 'results.json');
   writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), machine: { ...info, loadAfter }, iterations, corpora: files, modes: results, tshark }, null, 2)}\n`);
   console.log(`results: ${out}`);
-  if (args.includes('--profile')) profilePipeline(files.plain);
+  // --profile profiles mode (c); --profile=analyze (or read, decode) another one.
+  const profile = args.find((a) => a === '--profile' || a.startsWith('--profile='));
+  if (profile !== undefined) {
+    const mode = profile === '--profile' ? BenchMode.Pipeline : profile.slice('--profile='.length);
+    if (!(Object.values(BenchMode) as string[]).includes(mode)) {
+      throw new ConfigError(`--profile=${mode}: expected one of ${Object.values(BenchMode).join(', ')}`);
+    }
+    profileMode(mode as BenchMode, files.plain);
+  }
 }
 
 await main();

@@ -326,7 +326,6 @@ class Connection {
     if ((w.flags & TcpFlag.Rst) !== 0) {
       me.closed = true;
       this.done = true;
-      sim.connectionDone();
       return;
     }
     if ((w.flags & TcpFlag.Syn) !== 0) {
@@ -452,7 +451,6 @@ class Connection {
         this.send(at, me.sndNxt, 0, TcpFlag.Rst | TcpFlag.Ack, undefined);
         me.closed = true;
         this.done = true;
-        this.sim.connectionDone();
         return;
       }
       if (step.close === 'fin') me.finQueued = true;
@@ -538,7 +536,6 @@ class Connection {
   private finish(): void {
     if (this.done) return;
     this.done = true;
-    this.sim.connectionDone();
   }
 }
 
@@ -569,7 +566,6 @@ class Simulation {
   captured = 0;
   /** Frames expected from the connections opened so far (data segments, ACKs, handshake, close). */
   expected = 0;
-  open = 0;
   connections = 0;
   /** Frames captured but not yet handed out, in capture-time order. */
   readonly out: CorpusPacket[] = [];
@@ -603,10 +599,6 @@ class Simulation {
       this.captured++;
       this.out.push({ timestampNs: START_EPOCH_NS + BigInt(Math.round(t)), data: frame });
     });
-  }
-
-  connectionDone(): void {
-    this.open--;
   }
 
   /** Runs events until a frame is captured or nothing is left; false when the simulation is over. */
@@ -659,7 +651,6 @@ class Simulation {
   private startConnection(): void {
     const rng = this.rng;
     const n = this.connections++;
-    this.open++;
     const template = this.templates[rng.int(0, this.templates.length)]!;
     const v6 = rng.next() < this.ipv6Share;
     const clientIp = v6 ? Buffer.alloc(16) : Buffer.from([198, 18, ((n + 1) >> 8) & 0xff, (n + 1) & 0xff]);

@@ -12,6 +12,8 @@ export interface BrowserAgentConfig {
   readonly port: number;
   /** Chromium binary; default `$WIRELAB_CHROMIUM` or /usr/bin/chromium. */
   readonly executablePath?: string;
+  /** Deadline of one page load; the scenario's `timeoutMs`. */
+  readonly timeoutMs?: number;
   readonly steps: readonly TimedBrowserAction[];
 }
 
@@ -28,6 +30,7 @@ runAgent(async () => {
       serverIp: config.host,
       port: config.port,
       ...(config.executablePath === undefined ? {} : { executablePath: config.executablePath }),
+      ...(config.timeoutMs === undefined ? {} : { timeoutMs: config.timeoutMs }),
       onKeyLog: (line) => sendToRunner({ type: 'keylog', line }),
     });
     sendToRunner({ type: 'ready', host: config.host, port: config.port });

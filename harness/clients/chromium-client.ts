@@ -29,7 +29,7 @@ export type BrowserAction =
   | { readonly kind: 'browser-close' };
 
 /** True for the actions this module plays (the timeline also holds the node client's actions). */
-export function isBrowserAction(action: { readonly kind: string }): action is BrowserAction {
+function isBrowserAction(action: { readonly kind: string }): action is BrowserAction {
   return action.kind === 'browser-load' || action.kind === 'browser-close';
 }
 
@@ -155,6 +155,8 @@ export interface BrowserLoadResult {
 
 /** A running lab browser. */
 export interface ChromiumSession {
+  /** The temporary directory holding the profile, cache and key log; gone after `close`. */
+  readonly profileDir: string;
   /** Navigates to `path`, waits for the `load` event and the media elements, then (optionally) fetches the media in full. */
   load(path: string, options?: { readonly fetchMedia?: boolean }): Promise<BrowserLoadResult>;
   /** Closes the browser (its sockets close with it) and removes the profile. Idempotent. */
@@ -209,6 +211,7 @@ export async function launchChromium(options: ChromiumOptions): Promise<Chromium
     keyLogLines = Math.max(keyLogLines, lines.length);
   };
   return {
+    profileDir: dir,
     async load(path, loadOptions = {}) {
       if (closed) throw new EnvironmentError(`chromium: load ${path} after the browser was closed`);
       const page = context.pages()[0] ?? (await context.newPage());
@@ -268,7 +271,7 @@ export async function runBrowserScript(
 }
 
 /** One line for the run's timeline: each request with its status and size or failure, then the media states. */
-export function formatLoad(load: BrowserLoadResult): string {
+function formatLoad(load: BrowserLoadResult): string {
   const requests = load.requests.map((r) => `${r.type} ${r.path}${r.range ? ` (${r.range})` : ''} ${r.status}/${r.failure || `${r.bodyBytes} B`}`);
   const fetched = Object.entries(load.fetchedBytes).map(([path, bytes]) => `${path}=${bytes}`);
   return `status ${load.status} in ${load.durationMs.toFixed(0)} ms; ${requests.join(', ')}; media ${load.mediaStates.join(' ') || 'none'}; fetched ${fetched.join(' ') || 'nothing'}`;

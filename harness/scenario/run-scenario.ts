@@ -7,13 +7,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Analysis } from '../../analyzer/analysis-result.js';
 import { analyzeCapture } from '../../analyzer/analyze-capture.js';
-import { ExpectationError } from '../../analyzer/errors.js';
+import { EnvironmentError, ExpectationError } from '../../analyzer/errors.js';
 import { AgentProcess, type SpawnAgent } from '../agents/agent-process.js';
 import type { BrowserAgentConfig } from '../agents/browser-agent.js';
 import type { ClientAgentConfig } from '../agents/client-agent.js';
 import type { ServerAgentConfig } from '../agents/server-agent.js';
 import { loadCertificate } from '../certs.js';
-import { browserTimeline, requireChromium } from '../clients/chromium-client.js';
+import { browserTimeline, chromiumProblem } from '../clients/chromium-client.js';
 import type { ClientStepResult, TimedClientAction } from '../clients/client-script.js';
 import { delay } from '../impair/delay.js';
 import type { ImpairDecision, Impairment } from '../impair/impairment.js';
@@ -81,6 +81,23 @@ export interface ScenarioRunResult {
   readonly error: ExpectationError | undefined;
 }
 
+/**
+ * What this machine lacks for the scenario's clients beyond the namespaces (today: Chromium for a browser
+ * timeline), as one line with the fix; undefined when nothing. For test skips and early CLI checks.
+ */
+export function scenarioEnvironmentProblem(scenario: Scenario): string | undefined {
+  return browserTimeline(scenario.timeline) === undefined ? undefined : chromiumProblem();
+}
+
+/**
+ * Throws when {@link scenarioEnvironmentProblem} names something; `runScenario` calls it first.
+ * @throws EnvironmentError, e.g. "chromium was not found at /usr/bin/chromium …: install chromium (apt-get install chromium)".
+ */
+export function checkScenarioEnvironment(scenario: Scenario): void {
+  const problem = scenarioEnvironmentProblem(scenario);
+  if (problem !== undefined) throw new EnvironmentError(problem);
+}
+
 /** How long a stopping browser agent may take to close Chromium and remove its profile before SIGKILL. */
 const BROWSER_STOP_GRACE_MS = 5_000;
 
@@ -91,7 +108,7 @@ const BROWSER_STOP_GRACE_MS = 5_000;
  */
 function startClientAgent(scenario: Scenario, host: string, port: number, certPath: string, spawn: SpawnAgent): AgentProcess {
   const browserSteps = browserTimeline(scenario.timeline);
-  if (browserSteps !== undefined) return new AgentProcess('browser-agent', { host, port, steps: browserSteps } satisfies BrowserAgentConfig, spawn);
+  if (browserSteps !== undefined) return new AgentProcess('browser-agent', { host, port, timeoutMs: scenario.timeoutMs, steps: browserSteps } satisfies BrowserAgentConfig, spawn);
   const config: ClientAgentConfig = {
     host,
     port,
@@ -149,7 +166,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   let clientSteps: ClientStepResult[];
   let decisions: ImpairDecision[];
   // Before any namespace exists: a run that needs Chromium fails at once, in one line, without it.
-  if (browserTimeline(scenario.timeline) !== undefined) requireChromium();
+  checkScenarioEnvironment(scenario);
   try {
     phase('topology');
     let t = performance.now();
