@@ -3,7 +3,7 @@
  * Bench code: may spawn processes; the analyzer itself runs only inside bench-worker.ts.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,18 @@ import type { CorpusFile, CorpusSpec } from './make-corpus.js';
 import { formatProfileRows, readCpuProfile, summarizeCpuProfile } from './profile.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const WORKER = fileURLToPath(new URL('./bench-worker.ts', import.meta.url));
+const SOURCE_WORKER = fileURLToPath(new URL('./bench-worker.ts', import.meta.url));
+const COMPILED_WORKER = join(ROOT, 'dist', 'bench', 'bench-worker.js');
+/** Source folders whose newest file decides whether dist/ is stale. */
+const SOURCE_DIRS = ['analyzer', 'bench'];
+
+/** Which code the workers run: the compiled ESM in dist/ (what users run) or the sources through tsx. */
+interface WorkerCode {
+  readonly script: string;
+  /** Node flags for the worker (the tsx loader only for sources). */
+  readonly execArgv: readonly string[];
+  readonly label: string;
+}
 
 /** One row of the results table. */
 interface ModeResult {
@@ -54,19 +65,51 @@ function median(values: readonly number[]): number {
   return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-function machine(): Record<string, string | number> {
+function machine(code: WorkerCode): Record<string, string | number> {
   const model = cpus()[0]?.model ?? 'unknown';
   const load = loadavg().map((l) => l.toFixed(2)).join(' ');
-  return { cpu: model, cores: cpus().length, node: process.version, load, code: 'TypeScript sources run through tsx (esbuild, ESM), not dist/' };
+  return { cpu: model, cores: cpus().length, node: process.version, load, code: code.label };
 }
 
-function nodeArgs(extra: readonly string[]): string[] {
-  // The worker is TypeScript: keep this process's loader flags (--import tsx).
-  return [...process.execArgv, '--expose-gc', ...extra];
+function newestSourceMs(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
+    newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
 }
+
+/**
+ * Picks the code the workers run. By default the compiled ESM in dist/, rebuilt with `npm run build`
+ * when missing or older than any analyzer/ or bench/ source: tsx turns every imported binding into a
+ * getter call, so only compiled code gives the figure a user sees. `--source` runs the sources via tsx.
+ * @throws EnvironmentError when the build leaves no compiled worker behind.
+ */
+function workerCode(useSource: boolean): WorkerCode {
+  if (useSource) return { script: SOURCE_WORKER, execArgv: process.execArgv, label: 'TypeScript sources through tsx (--source)' };
+  const sourcesMs = Math.max(...SOURCE_DIRS.map((d) => newestSourceMs(join(ROOT, d))));
+  let how = 'dist/ up to date';
+  if (!existsSync(COMPILED_WORKER) || statSync(COMPILED_WORKER).mtimeMs < sourcesMs) {
+    process.stderr.write('  dist/ missing or older than the sources: npm run build…\n');
+    const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
+    // tsc still emits when another part of the tree has type errors; say so but bench what was built.
+    how = r.status === 0 ? 'rebuilt with npm run build' : `rebuilt with npm run build, which reported type errors (exit ${r.status})`;
+    if (r.status !== 0) process.stderr.write(`${r.stdout.split('\n').filter((l) => l.includes('error TS')).slice(0, 5).join('\n')}\n`);
+    if (!existsSync(COMPILED_WORKER) || statSync(COMPILED_WORKER).mtimeMs < sourcesMs) {
+      throw new EnvironmentError(`npm run build did not produce an up-to-date ${COMPILED_WORKER}; run it by hand and fix its errors, or bench with --source`);
+    }
+  }
+  // Drop this process's tsx loader: the compiled worker is plain ESM.
+  return { script: COMPILED_WORKER, execArgv: [], label: `compiled ESM ${COMPILED_WORKER.slice(ROOT.length)} (${how})` };
+}
+
+let code: WorkerCode | undefined;
 
 function runWorker(mode: BenchMode, file: CorpusFile, iterations: number, extraArgs: readonly string[] = []): WorkerResult {
-  const r = spawnSync(process.execPath, [...nodeArgs(extraArgs), WORKER, mode, file.path, String(iterations)], {
+  if (code === undefined) throw new EnvironmentError('bench: runWorker called before workerCode() chose the code to run');
+  const args = [...code.execArgv, '--expose-gc', ...extraArgs, code.script, mode, file.path, String(iterations)];
+  const r = spawnSync(process.execPath, args, {
     cwd: ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'],
   });
   const line = r.stdout.trim().split('\n').pop() ?? '';
@@ -160,7 +203,8 @@ async function main(): Promise<void> {
   if (!Number.isInteger(iterations) || iterations < 1) throw new ConfigError(`BENCH_ITER must be a positive integer (got ${process.env['BENCH_ITER']})`);
   const packets = process.env['BENCH_PACKETS'] === undefined ? undefined : Number(process.env['BENCH_PACKETS']);
   console.log('wirelab bench');
-  const info = machine();
+  code = workerCode(args.includes('--source'));
+  const info = machine(code);
   for (const [k, v] of Object.entries(info)) console.log(`  ${k}: ${v}`);
   console.log(`  iterations: ${iterations} per mode (median reported), each mode in its own process`);
   const plainSpec: CorpusSpec = packets === undefined ? DEFAULT_CORPORA.plain : { ...DEFAULT_CORPORA.plain, packets };

@@ -111,15 +111,22 @@ export async function runCommand(names: readonly string[], options: RunCommandOp
       const runDir = repeat === 1 ? join(out, scenario.name) : join(out, scenario.name, `run-${k + 1}`);
       const label = repeat === 1 ? scenario.name : `${scenario.name} ${k + 1}/${repeat}`;
       process.stderr.write(`${label}: seed ${seed} `);
-      const result = await runScenario(scenario, {
-        runDir,
-        seed,
-        ...(capture === undefined ? {} : { capture }),
-        ...(uplink === undefined ? {} : { uplink }),
-        ...(downlink === undefined ? {} : { downlink }),
-        ...(replay === undefined ? {} : { replay }),
-        onPhase: (p) => process.stderr.write(`${p}… `),
-      });
+      let result: ScenarioRunResult;
+      try {
+        result = await runScenario(scenario, {
+          runDir,
+          seed,
+          ...(capture === undefined ? {} : { capture }),
+          ...(uplink === undefined ? {} : { uplink }),
+          ...(downlink === undefined ? {} : { downlink }),
+          ...(replay === undefined ? {} : { replay }),
+          onPhase: (p) => process.stderr.write(`${p}… `),
+        });
+      } catch (e) {
+        // End the progress line so the error stands on a line of its own.
+        process.stderr.write('\n');
+        throw e;
+      }
       process.stderr.write(`${result.ok ? 'pass' : 'FAIL'}\n`);
       results.push({ seed, ok: result.ok, dir: result.dir, timings: result.timings, failures: result.outcomes.filter((o) => !o.ok).map((o) => `expected ${o.expected}, found ${o.found}`) });
       if (format === 'text') write(formatRun(result, repeat === 1));
