@@ -37,12 +37,11 @@ export const scenarios: readonly Scenario[] = [
   dualConnections,
   zeroWindow,
   labReport,
+  // Drives Debian's Chromium; `scenarioEnvironmentProblem` says when it cannot run here.
+  browserPageLoad,
 ];
 
-/** Scenarios that drive a real browser and need Chromium (see `scenarioEnvironmentProblem`), apart from the lab's fifteen. */
-export const browserScenarios: readonly Scenario[] = [browserPageLoad];
-
-/** The scenario called `name` (bundled or browser), or undefined. */
+/** The scenario called `name`, or undefined. */
 export function findScenario(name: string): Scenario | undefined {
-  return scenarios.find((s) => s.name === name) ?? browserScenarios.find((s) => s.name === name);
+  return scenarios.find((s) => s.name === name);
 }

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runScenario } from '../../harness/scenario/run-scenario.js';
+import { runScenario, scenarioEnvironmentProblem } from '../../harness/scenario/run-scenario.js';
 import { scenarios } from '../../scenarios/index.js';
 import { skipBecause } from '../support/skip.js';
 
@@ -49,6 +49,8 @@ describe('scenarios', function () {
   for (const scenario of scenarios) {
     it(`@netns ${scenario.name} passes its expectations and tshark agrees (capture: ${scenario.capture})`, async function () {
       if (process.getuid?.() !== 0) skipBecause(this, 'needs root for namespaces, veths and libpcap; run npm run test:netns as root');
+      const problem = scenarioEnvironmentProblem(scenario);
+      if (problem !== undefined) skipBecause(this, problem);
       const result = await runScenario(scenario, { outDir: out });
       if (!result.ok) throw result.error;
       expect(result.outcomes.every((o) => o.ok)).to.equal(true);

@@ -12,7 +12,7 @@ import { installSignalHandlers } from '../../cleanup.js';
 import type { ImpairDecision } from '../../impair/impairment.js';
 import { parseImpairments } from '../../impair/registry.js';
 import type { CapturePoint, Scenario } from '../../scenario/define-scenario.js';
-import { drawSeed, runScenario, type ScenarioRunResult } from '../../scenario/run-scenario.js';
+import { checkScenarioEnvironment, drawSeed, runScenario, type ScenarioRunResult } from '../../scenario/run-scenario.js';
 
 /** Options of {@link runCommand}, as the CLI flags give them. */
 export interface RunCommandOptions {
@@ -90,6 +90,8 @@ export async function runCommand(names: readonly string[], options: RunCommandOp
     if (!s) throw new ConfigError(`unknown scenario "${name}"; known: ${scenarios.map((k) => k.name).join(', ')}`);
     return s;
   });
+  // A scenario that cannot run here (no Chromium) fails before any run starts.
+  for (const scenario of chosen) checkScenarioEnvironment(scenario);
   const format = options.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new ConfigError(`--format ${format}: expected text or json`);
   const capture = options.capture as CapturePoint | undefined;

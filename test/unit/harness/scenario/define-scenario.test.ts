@@ -67,7 +67,7 @@ describe('unit', () => {
       const names = scenarios.map((s) => s.name);
       expect(new Set(names).size).to.equal(names.length);
       expect(names).to.include.members(['tcp-handshake', 'fast-retransmission', 'capture-loss', 'dual-connections', 'zero-window', 'lab-report']);
-      expect(names).to.have.length(15);
+      expect(names).to.have.length(16);
     });
     it('pin the lab report path: 175 ms RTT, MSS 1400, TLS 1.2 ECDHE-RSA-AES128-GCM-SHA256, client capture', () => {
       const lab = scenarios.find((s) => s.name === 'lab-report')!;
