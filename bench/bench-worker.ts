@@ -1,6 +1,7 @@
 /**
  * bench-worker.ts: runs one benchmark mode in its own process (so peak RSS is per mode) and prints one JSON line.
- * Bench code; started by bench/run.ts as `node --import tsx --expose-gc bench/bench-worker.ts MODE FILE ITER`.
+ * Bench code; started by bench/run.ts as `node --expose-gc dist/bench/bench-worker.js MODE FILE ITER` (compiled,
+ * the default) or `node --import tsx --expose-gc bench/bench-worker.ts …` (`npm run bench -- --source`).
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -1,6 +1,8 @@
 /**
  * run.ts: `npm run bench`: makes the corpora, times each mode in its own process, times tshark, prints and saves results.
- * Bench code: may spawn processes; the analyzer itself runs only inside bench-worker.ts.
+ * Bench code: may spawn processes; the analyzer itself runs only inside bench-worker.ts, compiled (dist/, rebuilt
+ * when stale) unless `--source`. Flags: `--only=a,c`, `--profile[=mode]`, `--no-tshark`, `--source`;
+ * env BENCH_ITER (runs per mode), BENCH_PACKETS (corpus size).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';

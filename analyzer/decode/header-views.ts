@@ -48,9 +48,14 @@ export class EthernetView implements EthernetHeader {
 /** An IPv4 header; `payload` is bounded by the total length and the captured bytes. */
 export class Ipv4View implements Ipv4Header {
   readonly version = 4 as const;
+  /**
+   * @param buf The buffer holding the header; with `start`, lets hot-path readers (the TCP
+   *   conversation lookup) read the addresses in place, at `start + 12` and `start + 16`,
+   *   without the Buffer view `src`/`dst` allocate.
+   */
   constructor(
-    private readonly buf: Buffer,
-    private readonly start: number,
+    readonly buf: Buffer,
+    readonly start: number,
     readonly headerLength: number,
     private readonly payloadEnd: number,
     readonly totalLength: number,
@@ -92,9 +97,13 @@ export class Ipv6View implements Ipv6Header {
   readonly version = 6 as const;
   // `declare` so the field does not exist at all (not even as undefined) on unfragmented datagrams.
   declare readonly fragment?: Ipv6FragmentInfo;
+  /**
+   * @param buf The buffer holding the header; with `start`, lets hot-path readers read the
+   *   addresses in place, at `start + 8` and `start + 24`, without allocating views.
+   */
   constructor(
-    private readonly buf: Buffer,
-    private readonly start: number,
+    readonly buf: Buffer,
+    readonly start: number,
     private readonly headerEnd: number,
     private readonly payloadEnd: number,
     readonly trafficClass: number,

@@ -1,6 +1,6 @@
-// Conformance: the TLS analyzer's per-frame `tls` object against tshark 4.0.17's oracle
-// (test/fixtures/captures/{tls,wild}/*.oracle.jsonl, made by shared/tools/oracle.sh). 100 % required.
-import { readdirSync, readFileSync } from 'node:fs';
+// Conformance: the TLS analyzer's per-frame `tls` object against tshark 4.0.17's oracle, on every capture
+// under test/fixtures/captures/*/ that has an `.oracle.jsonl` (made by shared/tools/oracle.sh). 100 % required.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { createTcpAnalyzer } from '../../analyzer/analysis/tcp/tcp-analyzer.js';
@@ -10,7 +10,6 @@ import { readCaptureFile } from '../../analyzer/capture/open-capture.js';
 import { decodeFrame } from '../../analyzer/decode/decode-frame.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'captures');
-const DIRS = ['tls', 'wild'];
 
 interface OracleLine {
   readonly frame: number;
@@ -19,12 +18,15 @@ interface OracleLine {
 
 function listCaptures(): string[] {
   const files: string[] = [];
-  for (const dir of DIRS) {
-    for (const name of readdirSync(join(FIXTURES, dir)).sort()) {
-      if (/\.(pcap|pcapng|cap)$/.test(name)) files.push(join(dir, name));
+  for (const dir of readdirSync(FIXTURES, { withFileTypes: true })) {
+    if (!dir.isDirectory()) continue;
+    for (const name of readdirSync(join(FIXTURES, dir.name)).sort()) {
+      if (/\.(pcap|pcapng|cap)$/.test(name) && existsSync(join(FIXTURES, dir.name, `${name}.oracle.jsonl`))) {
+        files.push(join(dir.name, name));
+      }
     }
   }
-  return files;
+  return files.sort();
 }
 
 /** Runs capture → decode → TCP analysis → TLS analysis and returns the serialised `tls` per frame. */

@@ -29,7 +29,7 @@ import {
   startsWithPrintableText,
   TLS_RECORD_HEADER_LENGTH,
 } from '../../decode/tls/tls-record.js';
-import { seqAdd, seqDiff, seqLe, seqLt } from '../../packet/seq.js';
+import { addPduBytes, PduFlow, takePduBytes } from './pdu-flow.js';
 import { isSmtpReady220, isSmtpStartTlsCommand, routeByPorts, TLS_PORTS } from './tls-ports.js';
 import type { TlsPortRoute } from './tls-ports.js';
 
@@ -51,8 +51,16 @@ export interface TlsSegmentInput {
   readonly payload: Buffer;
   /** Payload length announced by the IP header. */
   readonly segmentLength: number;
-  /** TCP flagged retransmission (also fast/spurious) or out_of_order: not handed to TLS (spec §3.3). */
+  /**
+   * TCP flagged it retransmission (spurious ones included) or out_of_order: no dissector runs on it (spec §3.3).
+   * Not for fast retransmissions: tshark dissects those like new data.
+   */
   readonly retransmissionOrOutOfOrder: boolean;
+  /**
+   * Of those, flagged out_of_order (and not retransmission): its bytes still join a record being reassembled,
+   * though TLS never parses anything on this frame. Absent = false.
+   */
+  readonly outOfOrder?: boolean;
 }
 
 /** One record of a frame, as the oracle's `tls.records[]` entry. */
@@ -185,44 +193,29 @@ export interface TlsAnalyzer {
   summarize(): TlsStreamSummary[];
 }
 
-/**
- * Upper bound of bytes buffered for one pending PDU. A TLS record is at most 5 + 65 535 bytes and the
- * "one more segment" case adds at most 4 header bytes to one segment, so a legitimate PDU never reaches it;
- * it only stops a corrupt stream from growing memory (the PDU is dropped, as a never-completing one would be).
- */
-const MAX_PENDING_PDU_BYTES = 65_536 + 18_432;
-
 /** Upper bound of bytes kept for a handshake message split over records (beyond it only its length counts). */
 const MAX_HANDSHAKE_REASSEMBLY_BYTES = 65_536;
 
 /** Session version UNKNOWN (tshark's SSL_VER_UNKNOWN). */
 const VERSION_UNKNOWN = 0;
 
-// A fragment of a pending PDU at `offset` bytes from its start.
-interface PduFragment {
-  readonly offset: number;
-  readonly data: Buffer;
-}
-
-/** A TLS record (or header) begun but not completed in one TCP direction (tshark's multisegment PDU). */
-interface PendingPdu {
-  readonly startSeq: number;
-  /** Exclusive end; for `entireSegment`, the end of the segment that asked plus one. */
-  endSeq: number;
-  /** Only part of a header was seen: the whole next segment joins (DESEGMENT_ONE_MORE_SEGMENT). */
-  entireSegment: boolean;
-  readonly fragments: PduFragment[];
-  storedBytes: number;
-  /** The fragment reaching endSeq was stored: the total length is known. */
-  lastSeen: boolean;
-}
+/** What a buffer handed to TLS holds. */
+const BufferKind = {
+  /** A whole segment (or its tail, or a reassembled record): an unfinished record can ask for more. */
+  Reassemblable: 0,
+  /** A segment cut by the snaplen: never reassembled; reading past the captured bytes is an exception. */
+  Truncated: 1,
+  /** A reassembled application-data record of which only the 5-byte header was kept (§4.2 reads no more). */
+  HeaderOnly: 2,
+} as const;
+type BufferKind = (typeof BufferKind)[keyof typeof BufferKind];
 
 /** A handshake message collecting its pieces from successive handshake records (spec §5.2). */
 interface PendingHandshake {
   /** Bytes collected so far (only kept while ≤ MAX_HANDSHAKE_REASSEMBLY_BYTES). */
   readonly chunks: Buffer[];
   collected: number;
-  /** First 4 bytes once known: type and 24-bit length. */
+  /** First 4 bytes once known (type and 24-bit length); a private copy. */
   header: Buffer;
 }
 
@@ -247,10 +240,13 @@ interface StreamState {
   /** Direction of the server once a ClientHello named it (ssl_set_server). */
   serverDirection: 0 | 1 | undefined;
   readonly sides: [SessionSide, SessionSide];
-  readonly pending: [PendingPdu | undefined, PendingPdu | undefined];
-  // Summary.
+  /** Per TCP direction, the records TCP reassembles for TLS (spec §3). */
+  readonly flows: [PduFlow, PduFlow];
+  // Summary. Only scalars and strings: nothing kept may point into a frame's bytes.
   dissectedRecords: boolean;
-  lastServerHello: TlsServerHello | undefined;
+  /** Negotiated version and suite of the last ServerHello. */
+  serverHelloVersion: number | undefined;
+  serverHelloSuite: number | undefined;
   sni: string | undefined;
   alpnOffered: string[] | undefined;
   alpnSelected: string | undefined;
@@ -261,14 +257,6 @@ interface StreamState {
   serverHelloFrame: number | undefined;
   readonly ccsFrames: [number | undefined, number | undefined];
   readonly encryptedHandshakeFrames: [number | undefined, number | undefined];
-}
-
-/** How parsing one buffer ended. */
-interface ParseOutcome {
-  /** Offset of an unfinished record, or −1 when the buffer was used up. */
-  needOffset: number;
-  /** Bytes still needed, or 0 for "one more segment" (partial header). */
-  needBytes: number;
 }
 
 const INFO_CCS = 'Change Cipher Spec';
@@ -284,10 +272,23 @@ function isKnownSessionVersion(version: number): boolean {
   return (version >= TlsVersion.Ssl3 && version <= TlsVersion.Tls13) || version === TlsVersion.Tlcp;
 }
 
-/** Per-frame, per-segment working context (one object per pushed TLS segment). */
+/** A private copy of a view, so that what is kept never pins a frame's read chunk. */
+function ownCopy(view: Buffer): Buffer {
+  const out = Buffer.allocUnsafeSlow(view.length);
+  view.copy(out);
+  return out;
+}
+
+/** Per-frame, per-segment working context (one object per pushed TLS segment; not kept after the push). */
 class FrameContext {
   result: TlsFrameInfo | undefined;
   aborted = false;
+  /** How the last parsed buffer ended: offset of an unfinished record, or −1 when it was used up. */
+  needOffset = -1;
+  /** Bytes that record still needs, or 0 for "one more segment" (partial header). */
+  needBytes = 0;
+  /** Only the unfinished record's 5-byte header will be read again (application data, spec §4.2). */
+  needHeaderOnly = false;
   constructor(
     readonly input: TlsSegmentInput,
     readonly state: StreamState,
@@ -332,9 +333,10 @@ export function createTlsAnalyzer(): TlsAnalyzer {
         { ccsFrame: 0, pendingHandshake: undefined },
         { ccsFrame: 0, pendingHandshake: undefined },
       ],
-      pending: [undefined, undefined],
+      flows: [new PduFlow(), new PduFlow()],
       dissectedRecords: false,
-      lastServerHello: undefined,
+      serverHelloVersion: undefined,
+      serverHelloSuite: undefined,
       sni: undefined,
       alpnOffered: undefined,
       alpnSelected: undefined,
@@ -349,9 +351,13 @@ export function createTlsAnalyzer(): TlsAnalyzer {
   }
 
   function push(input: TlsSegmentInput): TlsFrameInfo | null {
-    // Spec §3.3: flagged segments reach no dissector at all.
-    if (input.retransmissionOrOutOfOrder || input.payload.length === 0) return null;
+    if (input.payload.length === 0) return null;
     let st = streams.get(input.stream);
+    if (input.retransmissionOrOutOfOrder) {
+      // Spec §3.3: no dissector runs; out-of-order bytes only fill records TCP is already reassembling.
+      if (st !== undefined && input.outOfOrder === true) desegment(new FrameContext(input, st));
+      return null;
+    }
     if (st === undefined) {
       st = newStream(input);
       streams.set(input.stream, st);
@@ -395,131 +401,120 @@ export function createTlsAnalyzer(): TlsAnalyzer {
     }
   }
 
-  /** Spec §3: TCP desegmentation driven by what TLS asks for. */
+  /**
+   * Spec §3: TCP desegmentation driven by what TLS asks for, as tshark 4.0.17's desegment_tcp does (rules
+   * checked on test/fixtures/captures/tls-bench/). Every record that spanned segments stays known:
+   * - a segment starting exactly where a known record starts is a copy: ignored whole;
+   * - a segment inside a record still being reassembled adds its bytes; when the last one arrives the record
+   *   is handed to TLS, and the bytes past the record are matched again (usually: a new buffer);
+   * - a segment inside a record already reassembled is ignored, with the rest of the segment;
+   * - a segment outside every known record is handed to TLS as a new buffer.
+   * Retransmissions (spurious ones too) join nothing. Out-of-order segments join records, but nothing is
+   * dissected on their frame, so a record they complete is lost. Fast retransmissions count as new data.
+   */
   function desegment(ctx: FrameContext): void {
-    const { input, state } = ctx;
+    const { input } = ctx;
     const payload = input.payload;
-    // tshark desegments only segments whose bytes were all captured.
+    const dissect = !input.retransmissionOrOutOfOrder;
+    // tshark reassembles only segments whose bytes were all captured.
     if (payload.length < input.segmentLength) {
-      parseBuffer(ctx, payload, input.segmentLength, false);
+      if (dissect) parseBuffer(ctx, payload, input.segmentLength, BufferKind.Truncated);
       return;
     }
-    const dir = input.direction;
-    const segEnd = seqAdd(input.seq, payload.length);
-    const p = state.pending[dir];
-    if (p === undefined || !(seqLe(p.startSeq, input.seq) && seqLt(input.seq, p.endSeq))) {
-      handOver(ctx, payload, input.seq, segEnd);
-      return;
-    }
-    // The segment belongs to P: store its bytes up to P's end.
-    const wasEntire = p.entireSegment;
-    const len = wasEntire ? payload.length : Math.min(payload.length, seqDiff(p.endSeq, input.seq));
-    const offset = seqDiff(input.seq, p.startSeq);
-    if (wasEntire) {
-      p.entireSegment = false;
-      p.endSeq = segEnd;
-      p.lastSeen = true;
-    } else if (!seqLt(segEnd, p.endSeq)) {
-      p.lastSeen = true;
-    }
-    if (p.storedBytes + len > MAX_PENDING_PDU_BYTES) {
-      state.pending[dir] = undefined;
-    } else {
-      // Copy: the payload is a view into a frame we do not own past this call.
-      p.fragments.push({ offset, data: Buffer.from(payload.subarray(0, len)) });
-      p.storedBytes += len;
-      const joined = p.lastSeen ? joinIfComplete(p) : undefined;
-      if (joined !== undefined) {
-        state.pending[dir] = undefined;
-        handOver(ctx, joined, p.startSeq, segEnd);
+    if (!dissect && input.outOfOrder !== true) return;
+    const flow = ctx.state.flows[input.direction];
+    let pos = flow.position(input.seq);
+    const segmentEnd = pos + payload.length;
+    let offset = 0;
+    while (offset < payload.length && !ctx.aborted) {
+      const i = flow.indexAtOrBefore(pos);
+      const pdu = i >= 0 ? flow.at(i) : undefined;
+      if (pdu !== undefined && pdu.start === pos) return; // tshark: "Retransmitted TCP segment data"
+      if (pdu === undefined || pdu.end <= pos) {
+        if (dissect) handOver(ctx, flow, offset === 0 ? payload : payload.subarray(offset), pos, segmentEnd);
+        return;
       }
-    }
-    // Bytes after P's end form a new buffer, whether or not P completed (spec §3.2).
-    if (!wasEntire && len < payload.length) {
-      handOver(ctx, payload.subarray(len), seqAdd(input.seq, len), segEnd);
+      // A copy of bytes of a record already reassembled: tshark parses nothing more of this segment.
+      if (pdu.complete) return;
+      const remaining = payload.length - offset;
+      let length = remaining;
+      if (pdu.entireSegment) {
+        pdu.entireSegment = false;
+        pdu.end = segmentEnd;
+      } else if (pdu.end - pos < remaining) {
+        length = pdu.end - pos;
+      }
+      // A record completed by an out-of-order segment is never dissected: it is lost (spec §3.3).
+      if (addPduBytes(pdu, pos - pdu.start, payload, offset, length)) {
+        const bytes = takePduBytes(pdu);
+        const total = pdu.end - pdu.start;
+        if (dissect && bytes.length < total) parseBuffer(ctx, bytes, total, BufferKind.HeaderOnly);
+        else if (dissect) handOver(ctx, flow, bytes, pdu.start, segmentEnd);
+      }
+      offset += length;
+      pos += length;
     }
   }
 
-  /** The PDU's bytes when [0, total) is covered without holes, else undefined. */
-  function joinIfComplete(p: PendingPdu): Buffer | undefined {
-    const total = seqDiff(p.endSeq, p.startSeq);
-    const sorted = p.fragments.length > 1 ? [...p.fragments].sort((a, b) => a.offset - b.offset) : p.fragments;
-    let covered = 0;
-    for (const f of sorted) {
-      if (f.offset > covered) return undefined;
-      covered = Math.max(covered, f.offset + f.data.length);
+  /** Hands a buffer at flow position `pos` to TLS; an unfinished record at its end becomes a new PDU. */
+  function handOver(ctx: FrameContext, flow: PduFlow, buf: Buffer, pos: number, segmentEnd: number): void {
+    if (ctx.aborted || !parseBuffer(ctx, buf, buf.length, BufferKind.Reassemblable) || ctx.needOffset < 0) return;
+    const at = ctx.needOffset;
+    const tailLength = buf.length - at;
+    const start = pos + at;
+    if (ctx.needBytes === 0) {
+      flow.add(start, segmentEnd + 1, true, Infinity, buf, at, tailLength);
+    } else {
+      const keep = ctx.needHeaderOnly ? TLS_RECORD_HEADER_LENGTH : Infinity;
+      flow.add(start, start + tailLength + ctx.needBytes, false, keep, buf, at, tailLength);
     }
-    if (covered < total) return undefined;
-    const out = Buffer.alloc(total);
-    for (const f of sorted) f.data.copy(out, f.offset, 0, Math.min(f.data.length, total - f.offset));
-    return out;
-  }
-
-  /** Hands a buffer to TLS; an unfinished tail becomes the direction's pending PDU. */
-  function handOver(ctx: FrameContext, buf: Buffer, baseSeq: number, segEnd: number): void {
-    if (ctx.aborted) return;
-    const outcome = parseBuffer(ctx, buf, buf.length, true);
-    if (outcome === undefined || outcome.needOffset < 0) return;
-    const tail = buf.subarray(outcome.needOffset);
-    const startSeq = seqAdd(baseSeq, outcome.needOffset);
-    const entireSegment = outcome.needBytes === 0;
-    ctx.state.pending[ctx.input.direction] = {
-      startSeq,
-      endSeq: entireSegment ? seqAdd(segEnd, 1) : seqAdd(startSeq, tail.length + outcome.needBytes),
-      entireSegment,
-      fragments: [{ offset: 0, data: Buffer.from(tail) }],
-      storedBytes: tail.length,
-      lastSeen: false,
-    };
   }
 
   /**
-   * Spec §4: walks the records of one handed-over buffer. `reported` is the length TCP announced (larger
-   * than buf.length only for a snaplen-cut segment, which cannot be desegmented). Returns undefined when
-   * TLS refused the buffer (§1.3).
+   * Spec §4: walks the records of one handed-over buffer. `reported` is the length TCP announced (larger than
+   * buf.length for a snaplen-cut segment, or for a record whose body was not kept). Returns false when TLS
+   * refused the buffer (§1.3); otherwise ctx.needOffset/needBytes say whether a record is unfinished.
    */
-  function parseBuffer(
-    ctx: FrameContext,
-    buf: Buffer,
-    reported: number,
-    canDesegment: boolean,
-  ): ParseOutcome | undefined {
-    if (startsWithPrintableText(buf)) return undefined;
+  function parseBuffer(ctx: FrameContext, buf: Buffer, reported: number, kind: BufferKind): boolean {
+    ctx.needOffset = -1;
+    ctx.needBytes = 0;
+    ctx.needHeaderOnly = false;
+    if (startsWithPrintableText(buf)) return false;
     const st = ctx.state;
-    const outcome: ParseOutcome = { needOffset: -1, needBytes: 0 };
+    const canDesegment = kind === BufferKind.Reassemblable;
     let offset = 0;
     while (offset < reported && !ctx.aborted) {
       const v = st.version;
       const available = reported - offset;
       let next: number;
       if (v === TlsVersion.Ssl2) {
-        next = parseSslv2Record(ctx, buf, offset, reported, canDesegment, outcome);
+        next = parseSslv2Record(ctx, buf, offset, reported, canDesegment);
       } else if (available < TLS_RECORD_HEADER_LENGTH) {
-        needMore(outcome, canDesegment, offset, 0, reported);
-        return outcome;
+        needMore(ctx, canDesegment, offset, 0, reported);
+        return true;
       } else if (v !== VERSION_UNKNOWN && v !== TlsVersion.Tls13) {
         next = isSslv2ClientHelloStart(buf, offset)
-          ? parseSslv2Record(ctx, buf, offset, reported, canDesegment, outcome)
-          : parseTlsRecord(ctx, buf, offset, reported, canDesegment, outcome);
+          ? parseSslv2Record(ctx, buf, offset, reported, canDesegment)
+          : parseTlsRecord(ctx, buf, offset, reported, kind);
       } else if (looksLikeSslv2Record(buf, offset)) {
-        next = parseSslv2Record(ctx, buf, offset, reported, canDesegment, outcome);
+        next = parseSslv2Record(ctx, buf, offset, reported, canDesegment);
       } else if (looksLikeTlsRecord(buf, offset)) {
-        next = parseTlsRecord(ctx, buf, offset, reported, canDesegment, outcome);
+        next = parseTlsRecord(ctx, buf, offset, reported, kind);
       } else {
         ctx.out().infoItems.push(INFO_CONTINUATION);
         next = reported;
       }
-      if (outcome.needOffset >= 0) return outcome;
+      if (ctx.needOffset >= 0) return true;
       offset = next;
     }
-    return outcome;
+    return true;
   }
 
   /** Asks for more data (or stops when desegmentation is impossible); returns the next offset. */
-  function needMore(outcome: ParseOutcome, canDesegment: boolean, offset: number, bytes: number, reported: number): number {
+  function needMore(ctx: FrameContext, canDesegment: boolean, offset: number, bytes: number, reported: number): number {
     if (!canDesegment) return reported;
-    outcome.needOffset = offset;
-    outcome.needBytes = bytes;
+    ctx.needOffset = offset;
+    ctx.needBytes = bytes;
     return offset;
   }
 
@@ -529,11 +524,11 @@ export function createTlsAnalyzer(): TlsAnalyzer {
     buf: Buffer,
     offset: number,
     reported: number,
-    canDesegment: boolean,
-    outcome: ParseOutcome,
+    kind: BufferKind,
   ): number {
     const st = ctx.state;
     const v = st.version;
+    const canDesegment = kind === BufferKind.Reassemblable;
     const available = reported - offset;
     const type = buf[offset];
     // TLS 1.0–1.2 (RFC 2246 §6) ignore unknown records: the rest of the buffer goes with it.
@@ -541,7 +536,7 @@ export function createTlsAnalyzer(): TlsAnalyzer {
       ctx.out().infoItems.push(INFO_IGNORED);
       return reported;
     }
-    if (available < TLS_RECORD_HEADER_LENGTH) return needMore(outcome, canDesegment, offset, 0, reported);
+    if (available < TLS_RECORD_HEADER_LENGTH) return needMore(ctx, canDesegment, offset, 0, reported);
     const version = buf.readUInt16BE(offset + 1);
     const length = buf.readUInt16BE(offset + 3);
     if (!isValidContentType(type)) {
@@ -549,7 +544,11 @@ export function createTlsAnalyzer(): TlsAnalyzer {
       return offset + TLS_RECORD_HEADER_LENGTH + length;
     }
     if (available < TLS_RECORD_HEADER_LENGTH + length) {
-      return needMore(outcome, canDesegment, offset, TLS_RECORD_HEADER_LENGTH + length - available, reported);
+      // Application data (and connection-ID records) in a known-version session is read no further than its
+      // header when it completes; with the version unknown the bytes could yet be parsed otherwise (§4.1).
+      ctx.needHeaderOnly =
+        (type === ContentType.ApplicationData || type === ContentType.ConnectionId) && v !== VERSION_UNKNOWN;
+      return needMore(ctx, canDesegment, offset, TLS_RECORD_HEADER_LENGTH + length - available, reported);
     }
     const out = ctx.out();
     const record: TlsRecordInfo = {
@@ -564,14 +563,13 @@ export function createTlsAnalyzer(): TlsAnalyzer {
     const bodyStart = offset + TLS_RECORD_HEADER_LENGTH;
     const bodyEnd = bodyStart + length;
     // tshark reads the first body byte to decide whether the record sets the version; past the captured
-    // bytes that read throws and ends the frame's TLS (spec §4.2 step 6).
-    if (bodyStart >= buf.length || bodyEnd > buf.length) {
+    // bytes that read throws and ends the frame's TLS (spec §4.2 step 6). A header-only record is complete.
+    if (kind !== BufferKind.HeaderOnly && (bodyStart >= buf.length || bodyEnd > buf.length)) {
       out.malformed = true;
       ctx.aborted = true;
       return reported;
     }
     if (v === VERSION_UNKNOWN) trySetVersionFromRecord(st, type, buf[bodyStart], version);
-    const body = buf.subarray(bodyStart, bodyEnd);
     switch (type) {
       case ContentType.ChangeCipherSpec: {
         out.infoItems.push(INFO_CCS);
@@ -582,16 +580,16 @@ export function createTlsAnalyzer(): TlsAnalyzer {
         break;
       }
       case ContentType.Alert:
-        parseAlert(ctx, body);
+        parseAlert(ctx, buf.subarray(bodyStart, bodyEnd));
         break;
       case ContentType.Handshake:
-        parseHandshakeRecord(ctx, body, record);
+        parseHandshakeRecord(ctx, buf.subarray(bodyStart, bodyEnd), record);
         break;
       case ContentType.ApplicationData:
         out.infoItems.push(INFO_APP_DATA);
         break;
       case ContentType.Heartbeat:
-        out.infoItems.push(heartbeatInfo(body));
+        out.infoItems.push(heartbeatInfo(buf.subarray(bodyStart, bodyEnd)));
         break;
       default:
         // Type 25 (RFC 9146 connection ID) is reported without an Info item.
@@ -655,8 +653,9 @@ export function createTlsAnalyzer(): TlsAnalyzer {
       if (hs.header.length >= 4) {
         msgLength = 4 + hs.header.readUIntBE(1, 3);
       } else if (hs.header.length + body.length >= 4) {
-        const joined = Buffer.concat([hs.header, body.subarray(0, 4 - hs.header.length)]);
-        msgLength = 4 + joined.readUIntBE(1, 3);
+        // The 24-bit length is bytes 1–3 of the header's bytes followed by the body's.
+        const byteAt = (k: number): number => (k < hs.header.length ? hs.header[k] : body[k - hs.header.length]);
+        msgLength = 4 + ((byteAt(1) << 16) | (byteAt(2) << 8) | byteAt(3));
       }
       let subset = body.length;
       if (msgLength > 0 && subset > msgLength - hs.collected) subset = msgLength - hs.collected;
@@ -692,13 +691,13 @@ export function createTlsAnalyzer(): TlsAnalyzer {
 
   function appendHandshakePiece(hs: PendingHandshake, piece: Buffer): void {
     if (hs.header.length < 4) {
-      hs.header = Buffer.concat([hs.header, piece.subarray(0, 4 - hs.header.length)]);
+      hs.header = ownCopy(Buffer.concat([hs.header, piece.subarray(0, 4 - hs.header.length)]));
     }
     hs.collected += piece.length;
     // Only hellos need their bytes; other messages are reported by type alone.
     const type = hs.header[0];
     if ((type === HandshakeType.ClientHello || type === HandshakeType.ServerHello) && hs.collected <= MAX_HANDSHAKE_REASSEMBLY_BYTES) {
-      hs.chunks.push(Buffer.from(piece));
+      hs.chunks.push(ownCopy(piece));
     }
   }
 
@@ -749,7 +748,8 @@ export function createTlsAnalyzer(): TlsAnalyzer {
       out.alpn.push(...hello.alpn);
       out.supported_versions.push(...hello.supportedVersions);
     } else if (type === HandshakeType.ServerHello && serverHello !== undefined) {
-      state.lastServerHello = serverHello;
+      state.serverHelloVersion = serverHello.negotiatedVersion;
+      state.serverHelloSuite = serverHello.cipherSuite;
       if (serverHello.helloRetryRequest) state.helloRetryRequestFrame ??= ctx.input.frame;
       else state.serverHelloFrame ??= ctx.input.frame;
       if (serverHello.alpn.length > 0) state.alpnSelected = serverHello.alpn[0];
@@ -768,14 +768,13 @@ export function createTlsAnalyzer(): TlsAnalyzer {
     offset: number,
     reported: number,
     canDesegment: boolean,
-    outcome: ParseOutcome,
   ): number {
     const st = ctx.state;
     const header = readSslv2RecordHeader(buf, offset);
-    if (header === undefined) return needMore(outcome, canDesegment, offset, 0, reported);
+    if (header === undefined) return needMore(ctx, canDesegment, offset, 0, reported);
     const available = reported - offset;
     const total = header.headerLength + header.length;
-    if (available < total) return needMore(outcome, canDesegment, offset, total - available, reported);
+    if (available < total) return needMore(ctx, canDesegment, offset, total - available, reported);
     const out = ctx.out();
     const bodyStart = offset + header.headerLength;
     if (bodyStart >= buf.length || offset + total > buf.length) {
@@ -813,9 +812,8 @@ export function createTlsAnalyzer(): TlsAnalyzer {
     const summaries: TlsStreamSummary[] = [];
     for (const s of [...streams.values()].sort((a, b) => a.stream - b.stream)) {
       if (!s.dissectedRecords) continue;
-      const sh = s.lastServerHello;
-      const version = sh === undefined ? undefined : sh.negotiatedVersion;
-      const cipherSuite = sh === undefined ? undefined : sh.cipherSuite;
+      const version = s.serverHelloVersion;
+      const cipherSuite = s.serverHelloSuite;
       summaries.push({
         stream: s.stream,
         version,

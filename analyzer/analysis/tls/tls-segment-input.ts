@@ -9,12 +9,10 @@ import { TcpAnalysisFlag } from '../tcp/analysis-flag.js';
 import type { TcpFrameAnalysis } from '../tcp/tcp-analyzer.js';
 import type { TlsSegmentInput } from './tls-analyzer.js';
 
-// Spec §3.3: with tcp.no_subdissector_on_error these never reach a subdissector.
-const NOT_HANDED_TO_TLS =
-  TcpAnalysisFlag.Retransmission |
-  TcpAnalysisFlag.FastRetransmission |
-  TcpAnalysisFlag.SpuriousRetransmission |
-  TcpAnalysisFlag.OutOfOrder;
+// Spec §3.3: with tcp.no_subdissector_on_error these never reach a subdissector. tshark 4.0.17 marks a
+// spurious retransmission as a retransmission too, but a fast retransmission only as fast: it is dissected
+// like any segment (checked with tshark on crafted captures, test/fixtures/captures/tls-bench/).
+const NOT_HANDED_TO_TLS = TcpAnalysisFlag.Retransmission | TcpAnalysisFlag.SpuriousRetransmission | TcpAnalysisFlag.OutOfOrder;
 
 /**
  * The TLS analyzer's input for one analysed TCP packet, or undefined when the packet carries no TCP
@@ -40,5 +38,7 @@ export function toTlsSegmentInput(packet: Packet, tcp: TcpFrameAnalysis): TlsSeg
     payload: header.payload,
     segmentLength: header.segmentLength,
     retransmissionOrOutOfOrder: (tcp.flags & NOT_HANDED_TO_TLS) !== 0,
+    // desegment_tcp skips a retransmission outright but still stores an out-of-order segment's bytes.
+    outOfOrder: (tcp.flags & NOT_HANDED_TO_TLS) === TcpAnalysisFlag.OutOfOrder,
   };
 }

@@ -9,6 +9,7 @@ import { ExtensionType, HELLO_RETRY_REQUEST_RANDOM, TlsVersion } from './tls-con
 export interface TlsClientHello {
   /** legacy_version (0x0303 for TLS 1.2 and 1.3 clients). */
   readonly legacyVersion: number;
+  /** A view into the decoded body (as is `sessionId`): copy it before keeping it past the frame. */
   readonly random: Buffer | undefined;
   readonly sessionId: Buffer | undefined;
   readonly cipherSuites: readonly number[];
@@ -29,6 +30,7 @@ export interface TlsClientHello {
 /** The parts of a ServerHello (or HelloRetryRequest) wirelab reports. */
 export interface TlsServerHello {
   readonly legacyVersion: number;
+  /** A view into the decoded body (as is `sessionId`): copy it before keeping it past the frame. */
   readonly random: Buffer | undefined;
   readonly sessionId: Buffer | undefined;
   readonly cipherSuite: number | undefined;

@@ -32,8 +32,11 @@ class StreamDriver {
     readonly stream = 0,
   ) {}
 
-  /** Sends `payload` from `dir` (0 client, 1 server); `seq` overrides the next sequence number. */
-  send(dir: 0 | 1, payload: Buffer, opts: { seq?: number; flagged?: boolean } = {}): TlsFrameInfo | null {
+  /**
+   * Sends `payload` from `dir` (0 client, 1 server); `seq` overrides the next sequence number. `flagged`: TCP
+   * flagged it retransmission (or spurious retransmission); `outOfOrder`: flagged out_of_order.
+   */
+  send(dir: 0 | 1, payload: Buffer, opts: { seq?: number; flagged?: boolean; outOfOrder?: boolean } = {}): TlsFrameInfo | null {
     this.frame++;
     const seq = opts.seq ?? this.next[dir];
     const end = seq + payload.length;
@@ -48,7 +51,8 @@ class StreamDriver {
       seq,
       payload,
       segmentLength: payload.length,
-      retransmissionOrOutOfOrder: opts.flagged ?? false,
+      retransmissionOrOutOfOrder: (opts.flagged ?? false) || (opts.outOfOrder ?? false),
+      outOfOrder: opts.outOfOrder ?? false,
     };
     return this.tls.push(input);
   }
@@ -146,6 +150,89 @@ describe('unit', function () {
       // The middle segment is lost; this one ends the record and carries a whole next record.
       const info = d.send(1, Buffer.concat([rec.subarray(2000), appData(20)]), { seq: SERVER_ISN + 2000 });
       expect(info?.records.map((r) => r.length)).to.deep.equal([20]);
+    });
+
+    it('completes a record on the fast retransmission that fills its hole, then parses the rest of it', function () {
+      const d = new StreamDriver(createTlsAnalyzer(), 40000, 443);
+      const rec = appData(2995);
+      const bytes = Buffer.concat([rec, appData(20)]);
+      d.send(1, bytes.subarray(0, 1000));
+      // The middle segment was lost before the capture point: the last one ends the record and carries another.
+      expect(d.send(1, bytes.subarray(2000), { seq: SERVER_ISN + 2000 })?.records.map((r) => r.length)).to.deep.equal([20]);
+      // A fast retransmission is not flagged retransmission for tshark's subdissector check.
+      const info = d.send(1, bytes.subarray(1000, 3025), { seq: SERVER_ISN + 1000 });
+      expect(info?.records.map((r) => r.length)).to.deep.equal([2995, 20]);
+    });
+
+    it('never stores a retransmitted segment: the hole it would fill stays open', function () {
+      const d = new StreamDriver(createTlsAnalyzer(), 40000, 443);
+      const rec = appData(3995);
+      d.send(1, rec.subarray(0, 1000));
+      d.send(1, rec.subarray(2000, 3000), { seq: SERVER_ISN + 2000 });
+      expect(d.send(1, rec.subarray(1000, 2000), { seq: SERVER_ISN + 1000, flagged: true })).to.equal(null);
+      expect(d.send(1, rec.subarray(3000), { seq: SERVER_ISN + 3000 })).to.equal(null);
+    });
+
+    it('stores an out-of-order segment: the record is reported on the later segment that completes it', function () {
+      const d = new StreamDriver(createTlsAnalyzer(), 40000, 443);
+      const rec = appData(3995);
+      d.send(1, rec.subarray(0, 1000));
+      d.send(1, rec.subarray(2000, 3000), { seq: SERVER_ISN + 2000 });
+      expect(d.send(1, rec.subarray(1000, 2000), { seq: SERVER_ISN + 1000, outOfOrder: true })).to.equal(null);
+      expect(d.send(1, rec.subarray(3000), { seq: SERVER_ISN + 3000 })?.records.map((r) => r.length)).to.deep.equal([3995]);
+    });
+
+    it('loses a record that an out-of-order segment completes', function () {
+      const d = new StreamDriver(createTlsAnalyzer(), 40000, 443);
+      const bytes = Buffer.concat([appData(2995), appData(20)]);
+      d.send(1, bytes.subarray(0, 1000));
+      d.send(1, bytes.subarray(2000), { seq: SERVER_ISN + 2000 });
+      expect(d.send(1, bytes.subarray(1000, 2000), { seq: SERVER_ISN + 1000, outOfOrder: true })).to.equal(null);
+      expect(d.send(1, appData(30))?.records.map((r) => r.length)).to.deep.equal([30]);
+    });
+
+    it('ignores a copy that starts where a reassembled record starts, and everything after it in the segment', function () {
+      const d = new StreamDriver(createTlsAnalyzer(), 40000, 443);
+      const bytes = Buffer.concat([appData(2995), appData(20)]);
+      d.send(1, bytes.subarray(0, 1000));
+      expect(d.send(1, bytes.subarray(1000))?.records.map((r) => r.length)).to.deep.equal([2995, 20]);
+      expect(d.send(1, bytes, { seq: SERVER_ISN })).to.equal(null);
+    });
+
+    it('swallows a copy that lands inside a reassembled record, with the rest of the segment', function () {
+      const d = new StreamDriver(createTlsAnalyzer(), 40000, 443);
+      const bytes = Buffer.concat([appData(2995), appData(20)]);
+      d.send(1, bytes.subarray(0, 1000));
+      d.send(1, bytes.subarray(1000));
+      expect(d.send(1, bytes.subarray(500), { seq: SERVER_ISN + 500 })).to.equal(null);
+      expect(d.send(1, appData(30))?.records.map((r) => r.length)).to.deep.equal([30]);
+    });
+
+    it('keeps filling an older record after a newer one began past its end', function () {
+      const d = new StreamDriver(createTlsAnalyzer(), 40000, 443);
+      const bytes = Buffer.concat([appData(2995), appData(1995)]);
+      d.send(1, bytes.subarray(0, 1000));
+      // The record's middle is missing; this segment ends it and begins the next one.
+      expect(d.send(1, bytes.subarray(2000, 4000), { seq: SERVER_ISN + 2000 })).to.equal(null);
+      // A copy of the first segment is ignored (a record starts there); it does not replace the newer record.
+      expect(d.send(1, bytes.subarray(0, 1000), { seq: SERVER_ISN })).to.equal(null);
+      expect(d.send(1, bytes.subarray(1000, 2000), { seq: SERVER_ISN + 1000 })?.records.map((r) => r.length)).to.deep.equal([2995]);
+      expect(d.send(1, bytes.subarray(4000), { seq: SERVER_ISN + 4000 })?.records.map((r) => r.length)).to.deep.equal([1995]);
+    });
+
+    it('reports a reassembled application-data record of an unknown-version session by its full bytes', function () {
+      // Mid-stream start on port 443: the first record sets the version only once it is complete (spec §4.1).
+      const d = new StreamDriver(createTlsAnalyzer(), 40000, 443, false);
+      const rec = appData(4000);
+      expect(d.send(1, rec.subarray(0, 1448))).to.equal(null);
+      expect(d.send(1, rec.subarray(1448, 2896))).to.equal(null);
+      const info = d.send(1, Buffer.concat([rec.subarray(2896), appData(16_000).subarray(0, 100)]));
+      expect(info?.records).to.deep.equal([{ type: 23, version: 0x0303, length: 4000, opaque: false, handshake_types: [] }]);
+      expect(info?.info).to.equal('Application Data');
+      // Now TLS 1.2 is known: the next record's body is tracked by position only, with the same result.
+      const rest = appData(16_000).subarray(100); // 15 905 bytes: ten full segments and 1 425 bytes
+      for (let i = 0; i < 10; i++) expect(d.send(1, rest.subarray(i * 1448, (i + 1) * 1448))).to.equal(null);
+      expect(d.send(1, rest.subarray(10 * 1448))?.records.map((r) => r.length)).to.deep.equal([16_000]);
     });
 
     it('names a HelloRetryRequest but reports its type as 2, with its suite and version', function () {
