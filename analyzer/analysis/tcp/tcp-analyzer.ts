@@ -347,10 +347,14 @@ class Analyzer implements TcpAnalyzer {
     this.srcBuf = this.dstBuf = EMPTY;
   }
 
-  /** Symmetric hash of the located address/port pair: both directions land in the same bucket. */
+  /**
+   * Symmetric hash of the located address/port pair: both directions land in the same bucket.
+   * Kept to 30 bits so the Map key is a small integer (Smi) in V8: a full 32-bit key would be a
+   * heap-allocated number for half the pairs, and slower to hash.
+   */
   private pairKey(sport: number, dport: number): number {
     const len = this.addrLen;
-    return (endpointHash(this.srcBuf, this.srcOff, len, sport) + endpointHash(this.dstBuf, this.dstOff, len, dport)) | 0;
+    return (endpointHash(this.srcBuf, this.srcOff, len, sport) + endpointHash(this.dstBuf, this.dstOff, len, dport)) & 0x3fffffff;
   }
 
   /** 0 when the located packet goes the conversation's direction 0, 1 when reversed, −1 when not this pair. */

@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ownerPidOf } from '../../../harness/cleanup.js';
 import { skipBecause } from '../../support/skip.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
@@ -100,6 +101,8 @@ describe('wirelab run, list and cleanup', function () {
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal === 'SIGINT' ? 130 : null))));
     expect(code).to.not.equal(0);
-    expect(ourNamespaces().filter((n) => !before.has(n))).to.deep.equal([]);
+    // Only this child's namespaces count: run ids carry their owner's pid, so concurrent runs are ignored.
+    const left = ourNamespaces().filter((n) => !before.has(n) && ownerPidOf(n.slice(3, -2)) === child.pid);
+    expect(left).to.deep.equal([]);
   });
 });
