@@ -17,7 +17,7 @@ import type {
   UdpHeader,
 } from '../packet/packet.js';
 import { EtherType as EtherTypes, IpProtocol as IpProtocols } from '../packet/packet.js';
-import { EthernetView, Ipv4View, Ipv6View, UdpView } from './header-views.js';
+import { EthernetView, Ipv4View, Ipv6View, UdpView, viewOf } from './header-views.js';
 import type { Ipv6FragmentInfo } from './header-views.js';
 import { decodeTcpHeader } from './tcp.js';
 
@@ -1005,7 +1005,7 @@ function finish(s: DecodeState, base?: Packet): Packet {
   const p: { -readonly [K in keyof Packet]: Packet[K] } = {
     frame: s.frame,
     layers: s.layers,
-    payload: s.data.subarray(s.payloadStart, Math.max(s.payloadStart, s.payloadEnd)),
+    payload: viewOf(s.data, s.payloadStart, Math.max(s.payloadStart, s.payloadEnd)),
     issues: base !== undefined && base.issues.length > 0
       ? (s.issues === undefined ? base.issues : [...base.issues, ...s.issues])
       : (s.issues ?? NO_ISSUES),

@@ -16,6 +16,23 @@ import type {
 // creating every subarray eagerly would dominate the cost. Each access returns a fresh view of
 // the same memory; nothing is copied.
 
+// Buffer#subarray looks up Symbol.species on every call, which doubles its cost; constructing the
+// species (Node's FastBuffer, a real Buffer) directly keeps a view cheap.
+const FastBuffer = (Buffer as unknown as { [Symbol.species]: new (ab: ArrayBufferLike, offset: number, length: number) => Buffer })[
+  Symbol.species
+];
+
+/**
+ * `buf.subarray(start, end)` for integer offsets ≥ 0 (clamped the same way), without the species
+ * lookup: the decoder's and the views' hot-path way to make a view.
+ */
+export function viewOf(buf: Buffer, start: number, end: number): Buffer {
+  const len = buf.length;
+  if (end > len) end = len;
+  if (start > end) start = end;
+  return new FastBuffer(buf.buffer, buf.byteOffset + start, end - start);
+}
+
 /** An Ethernet II header plus its VLAN tags; `bytes` covers both. */
 export class EthernetView implements EthernetHeader {
   readonly kind = 'ethernet' as const;
@@ -29,19 +46,19 @@ export class EthernetView implements EthernetHeader {
   ) {}
   /** Destination MAC, a 6-byte view. */
   get dst(): Buffer {
-    return this.buf.subarray(this.start, this.start + 6);
+    return viewOf(this.buf, this.start, this.start + 6);
   }
   /** Source MAC, a 6-byte view. */
   get src(): Buffer {
-    return this.buf.subarray(this.start + 6, this.start + 12);
+    return viewOf(this.buf, this.start + 6, this.start + 12);
   }
   /** Header and VLAN tag bytes. */
   get bytes(): Buffer {
-    return this.buf.subarray(this.start, this.headerEnd);
+    return viewOf(this.buf, this.start, this.headerEnd);
   }
   /** Everything after the last tag. */
   get payload(): Buffer {
-    return this.buf.subarray(this.headerEnd, this.payloadEnd);
+    return viewOf(this.buf, this.headerEnd, this.payloadEnd);
   }
 }
 
@@ -69,19 +86,19 @@ export class Ipv4View implements Ipv4Header {
   ) {}
   /** Source address, a 4-byte view. */
   get src(): Buffer {
-    return this.buf.subarray(this.start + 12, this.start + 16);
+    return viewOf(this.buf, this.start + 12, this.start + 16);
   }
   /** Destination address, a 4-byte view. */
   get dst(): Buffer {
-    return this.buf.subarray(this.start + 16, this.start + 20);
+    return viewOf(this.buf, this.start + 16, this.start + 20);
   }
   /** Header bytes including options. */
   get bytes(): Buffer {
-    return this.buf.subarray(this.start, this.start + this.headerLength);
+    return viewOf(this.buf, this.start, this.start + this.headerLength);
   }
   /** The carried datagram part (without Ethernet padding). */
   get payload(): Buffer {
-    return this.buf.subarray(this.start + this.headerLength, this.payloadEnd);
+    return viewOf(this.buf, this.start + this.headerLength, this.payloadEnd);
   }
 }
 
@@ -118,19 +135,19 @@ export class Ipv6View implements Ipv6Header {
   }
   /** Source address, a 16-byte view. */
   get src(): Buffer {
-    return this.buf.subarray(this.start + 8, this.start + 24);
+    return viewOf(this.buf, this.start + 8, this.start + 24);
   }
   /** Destination address, a 16-byte view. */
   get dst(): Buffer {
-    return this.buf.subarray(this.start + 24, this.start + 40);
+    return viewOf(this.buf, this.start + 24, this.start + 40);
   }
   /** Fixed header plus extension headers. */
   get bytes(): Buffer {
-    return this.buf.subarray(this.start, this.headerEnd);
+    return viewOf(this.buf, this.start, this.headerEnd);
   }
   /** The upper-layer payload (for a fragment: the bytes after the fragment header). */
   get payload(): Buffer {
-    return this.buf.subarray(this.headerEnd, this.payloadEnd);
+    return viewOf(this.buf, this.headerEnd, this.payloadEnd);
   }
 }
 
@@ -155,11 +172,16 @@ export class TcpView implements TcpHeader {
   ) {}
   /** Header bytes including options (shorter than headerLength when the capture cut it). */
   get bytes(): Buffer {
-    return this.buf.subarray(this.start, this.headerEnd);
+    return viewOf(this.buf, this.start, this.headerEnd);
+  }
+  /** Length of the captured segment data, without making the `payload` view. */
+  get payloadLength(): number {
+    const end = this.payloadEnd < this.buf.length ? this.payloadEnd : this.buf.length;
+    return end > this.headerEnd ? end - this.headerEnd : 0;
   }
   /** Captured segment data. */
   get payload(): Buffer {
-    return this.buf.subarray(this.headerEnd, this.payloadEnd);
+    return viewOf(this.buf, this.headerEnd, this.payloadEnd);
   }
 }
 
@@ -176,10 +198,10 @@ export class UdpView implements UdpHeader {
   ) {}
   /** The 8 header bytes. */
   get bytes(): Buffer {
-    return this.buf.subarray(this.start, this.start + 8);
+    return viewOf(this.buf, this.start, this.start + 8);
   }
   /** Captured datagram data. */
   get payload(): Buffer {
-    return this.buf.subarray(this.start + 8, this.payloadEnd);
+    return viewOf(this.buf, this.start + 8, this.payloadEnd);
   }
 }

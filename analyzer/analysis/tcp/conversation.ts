@@ -3,6 +3,7 @@
  * Pure data structures for tcp-analyzer.ts; must not import decode/, capture/ or anything with I/O.
  */
 import { seqGe } from '../../packet/seq.js';
+import { UnackedList } from './unacked-list.js';
 
 /** Window-scale state of a flow (spec §3): unknown until a SYN says otherwise. */
 export const WindowScale = {
@@ -12,8 +13,7 @@ export const WindowScale = {
   None: -2,
 } as const;
 
-/** Wireshark keeps at most this many unacknowledged segments per flow (tcp_analyze_sequence_number). */
-export const MAX_UNACKED_SEGMENTS = 10_000;
+export { MAX_UNACKED_SEGMENTS } from './unacked-list.js';
 
 /**
  * One direction of a conversation: everything Wireshark 4.0 keeps in `struct tcp_flow_t` for the
@@ -49,30 +49,14 @@ export class Flow {
   lastNonDupAck = 0;
   /** Analysis flags of this flow's previous segment. */
   lastSegmentFlags = 0;
-  /** Unacked segments, oldest first (index 0): frame, start, end (incl. SYN/FIN) and time. */
-  unackedFrame: number[] = [];
-  unackedSeq: number[] = [];
-  unackedEnd: number[] = [];
-  unackedTimeNs: number[] = [];
-  /** Number of live entries in the unacked arrays. */
-  unackedCount = 0;
+  /** Unacked segments, oldest first. */
+  readonly unacked = new UnackedList();
   /** Bytes in flight may be shown (cleared by a lost segment, set again by the peer's ACK). */
   validBif = true;
   /** SACK blocks of this flow's last segment. */
   sackBlocks: readonly (readonly [number, number])[] | undefined = undefined;
   /** This flow sent a FIN before the peer did. */
   closingInitiator = false;
-
-  /** Appends a segment occupying sequence space, unless the list is at Wireshark's cap. */
-  pushUnacked(frame: number, seq: number, end: number, timeNs: number): void {
-    const n = this.unackedCount;
-    if (n >= MAX_UNACKED_SEGMENTS) return;
-    this.unackedFrame[n] = frame;
-    this.unackedSeq[n] = seq;
-    this.unackedEnd[n] = end;
-    this.unackedTimeNs[n] = timeNs;
-    this.unackedCount = n + 1;
-  }
 }
 
 /** One endpoint of a conversation. */

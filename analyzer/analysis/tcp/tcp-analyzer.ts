@@ -622,12 +622,13 @@ class Analyzer implements TcpAnalyzer {
         // Retransmission: anything else below nextSeq (RFC 9293 §3.8.1).
         if (!done && notAdvanced) {
           flags |= F.Retransmission;
-          const listed = fwd.unackedCount > 0;
-          const rtoNs = now - (listed ? fwd.unackedTimeNs[0]! : fwd.nextSeqTimeNs);
+          const u = fwd.unacked;
+          const listed = u.count > 0;
+          const rtoNs = now - (listed ? u.timeNs[u.oldest]! : fwd.nextSeqTimeNs);
           // tshark treats a zero RTO as "not set" and shows neither field.
           if (rtoNs !== 0) {
             r.rtoNs = rtoNs;
-            r.rtoFrame = listed ? fwd.unackedFrame[0]! : fwd.nextSeqFrame;
+            r.rtoFrame = listed ? u.frame[u.oldest]! : fwd.nextSeqFrame;
           }
         }
       }
@@ -635,9 +636,9 @@ class Analyzer implements TcpAnalyzer {
 
     // ---- B1 Bookkeeping (spec §6 B1).
     // SYN/FIN count in the end only when the segment is listed (Wireshark's cap quirk, spec §6 B1.1).
-    const listed = (seglen > 0 || synOrFin !== 0) && fwd.unackedCount < MAX_UNACKED_SEGMENTS;
+    const listed = (seglen > 0 || synOrFin !== 0) && fwd.unacked.count < MAX_UNACKED_SEGMENTS;
     const end = (seq + seglen + (listed ? synOrFin : 0)) >>> 0;
-    if (listed) fwd.pushUnacked(frame, seq, end, now);
+    if (listed) fwd.unacked.push(frame, seq, end, now);
     const isZwp = (flags & F.ZeroWindowProbe) !== 0;
     if ((seqGt(end, fwd.nextSeq) || fwd.nextSeq === 0) && !isZwp) {
       fwd.nextSeq = end;
@@ -651,8 +652,14 @@ class Analyzer implements TcpAnalyzer {
     fwd.lastAck = ack;
     fwd.lastAckTimeNs = now;
     fwd.lastSegmentFlags = flags;
-    this.walkUnacked(rev, ack, now, r);
-    if (seglen !== 0 && fwd.unackedCount > 0 && fwd.validBif) {
+    // Remove what this ACK acknowledges from the peer's unacked list (spec §6 B1.5).
+    const ual = rev.unacked;
+    ual.ack(ack);
+    if (ual.acked) {
+      r.acksFrame = ual.ackedFrame;
+      r.ackRttNs = now - ual.ackedTimeNs;
+    }
+    if (seglen !== 0 && fwd.unacked.count > 0 && fwd.validBif) {
       r.bytesInFlight = bytesInFlight(fwd, rev, synOrFin);
     }
     fwd.sackBlocks = tcp.options.sackBlocks;
@@ -773,40 +780,6 @@ class Analyzer implements TcpAnalyzer {
     );
   }
 
-  /** Removes what `ack` acknowledges from the peer's unacked list (spec §6 B1.5). */
-  private walkUnacked(rev: Flow, ack: number, now: number, r: FrameResult): void {
-    const n = rev.unackedCount;
-    const frames = rev.unackedFrame;
-    const seqs = rev.unackedSeq;
-    const ends = rev.unackedEnd;
-    const times = rev.unackedTimeNs;
-    let w = 0;
-    let matched = false;
-    for (let i = 0; i < n; i++) {
-      const s = seqs[i]!;
-      const e = ends[i]!;
-      if (ack === e) {
-        // Oldest exact match wins (Wireshark walks newest first and keeps the last match).
-        if (!matched) {
-          matched = true;
-          r.acksFrame = frames[i]!;
-          r.ackRttNs = now - times[i]!;
-        }
-        continue;
-      }
-      let keepSeq: number;
-      if (seqGt(ack, s) && seqLe(ack, e)) keepSeq = ack;
-      else if (seqGt(e, ack)) keepSeq = s;
-      else continue;
-      frames[w] = frames[i]!;
-      seqs[w] = keepSeq;
-      ends[w] = e;
-      times[w] = times[i]!;
-      w++;
-    }
-    rev.unackedCount = w;
-  }
-
   /** Per-conversation counters, expert counts, handshake and teardown tracking. */
   private account(
     conv: Conversation,
@@ -912,16 +885,10 @@ class Analyzer implements TcpAnalyzer {
  * start of the sender's unacked segments, less the peer's last SACK blocks.
  */
 function bytesInFlight(fwd: Flow, rev: Flow, synOrFin: number): number | undefined {
-  const base = fwd.baseSeq;
-  const n = fwd.unackedCount;
-  let first = (fwd.unackedSeq[n - 1]! - base) >>> 0;
-  let last = (fwd.unackedEnd[n - 1]! - base) >>> 0;
-  for (let i = 0; i < n; i++) {
-    const e = (fwd.unackedEnd[i]! - base) >>> 0;
-    const s = (fwd.unackedSeq[i]! - base) >>> 0;
-    if (e > last) last = e;
-    if (s < first) first = s;
-  }
+  const ual = fwd.unacked;
+  ual.span(fwd.baseSeq);
+  const first = ual.first;
+  const last = ual.last;
   let inFlight = (last - first) >>> 0;
   const sacks = rev.sackBlocks;
   if (sacks !== undefined) {

@@ -2,6 +2,7 @@
  * tls-segment-input.ts: maps a decoded TCP segment and its TCP analysis onto what the TLS analyzer needs.
  * Pure; must not import capture/, harness/ or cap.
  */
+import { TcpView } from '../../decode/header-views.js';
 import { TcpFlag } from '../../packet/packet.js';
 import type { Packet } from '../../packet/packet.js';
 import { seqAdd } from '../../packet/seq.js';
@@ -24,7 +25,9 @@ const NOT_HANDED_TO_TLS = TcpAnalysisFlag.Retransmission | TcpAnalysisFlag.Spuri
  */
 export function toTlsSegmentInput(packet: Packet, tcp: TcpFrameAnalysis): TlsSegmentInput | undefined {
   const header = packet.tcp;
-  if (header === undefined || tcp.inError || header.payload.length === 0) return undefined;
+  if (header === undefined || tcp.inError) return undefined;
+  // Pure ACKs (about half the segments) carry nothing: the decoder's view says so without a payload view.
+  if (header instanceof TcpView ? header.payloadLength === 0 : header.payload.length === 0) return undefined;
   // RFC 9293 §3.4: a SYN consumes one sequence number before its data.
   const seq = (header.flags & TcpFlag.Syn) !== 0 ? seqAdd(header.seq, 1) : header.seq;
   return {
