@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page, Request } from 'playwright-core';
 import { ConfigError, EnvironmentError } from '../../analyzer/errors.js';
 import { LAB_HOSTNAME } from '../certs.js';
+import { playTimedSteps } from './client-script.js';
 import type { ActionTime, ClientStepResult } from './client-script.js';
 
 /** Where `script/setup.sh` (the Debian `chromium` package) puts the browser. */
@@ -237,37 +238,20 @@ export async function launchChromium(options: ChromiumOptions): Promise<Chromium
   };
 }
 
-/**
- * Plays browser `steps` in order on `browser`, with the timing rules of the node client's script: an
- * absolute time counts from the start, a relative one from the end of the previous step.
- */
+/** Plays browser `steps` in order on `browser`, with the node client's timing rules (`playTimedSteps`). */
 export async function runBrowserScript(
   steps: readonly TimedBrowserAction[],
   browser: ChromiumSession,
   onStep: (result: ClientStepResult) => void = () => {},
 ): Promise<ClientStepResult[]> {
-  const results: ClientStepResult[] = [];
-  const startMs = performance.now();
-  let previousEndMs = 0;
-  for (const [index, step] of steps.entries()) {
-    const dueMs = step.at.relative ? previousEndMs + step.at.ms : step.at.ms;
-    const waitMs = dueMs - (performance.now() - startMs);
-    // A timeline pause, not a readiness wait: the scenario asks for idle time on the wire here.
-    if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
-    const stepStartMs = performance.now() - startMs;
-    let detail: string;
-    if (step.action.kind === 'browser-load') {
-      detail = formatLoad(await browser.load(step.action.path, { fetchMedia: step.action.fetchMedia }));
-    } else {
-      await browser.close();
-      detail = 'browser closed';
+  const run = async (action: TimedBrowserAction['action']): Promise<string> => {
+    if (action.kind === 'browser-load') {
+      return formatLoad(await browser.load(action.path, { fetchMedia: action.fetchMedia }));
     }
-    previousEndMs = performance.now() - startMs;
-    const result = { index, label: describeBrowserAction(step.action), startMs: stepStartMs, endMs: previousEndMs, detail };
-    results.push(result);
-    onStep(result);
-  }
-  return results;
+    await browser.close();
+    return 'browser closed';
+  };
+  return playTimedSteps(steps, run, describeBrowserAction, onStep);
 }
 
 /** One line for the run's timeline: each request with its status and size or failure, then the media states. */

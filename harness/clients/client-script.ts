@@ -56,16 +56,16 @@ export function describeClientAction(action: ClientAction): string {
 }
 
 /**
- * Plays `steps` in order. Each step waits for its start time, then runs to completion before the next
- * one is considered, so `+2s` means two seconds after the previous step finished.
- * @throws ConfigError when a step names a connection that is not open (close before connect).
+ * Plays timed steps in order with `run`. Each step waits for its start time (absolute: from the
+ * start; relative: from the end of the previous step), then runs to completion before the next one
+ * is considered, so `+2s` means two seconds after the previous step finished.
  */
-export async function runClientScript(
-  steps: readonly TimedClientAction[],
-  connection: LabConnectionOptions,
-  onStep: (result: ClientStepResult) => void = () => {},
+export async function playTimedSteps<A>(
+  steps: readonly { readonly at: ActionTime; readonly action: A }[],
+  run: (action: A) => Promise<string>,
+  describe: (action: A) => string,
+  onStep: (result: ClientStepResult) => void,
 ): Promise<ClientStepResult[]> {
-  const connections = new Map<string, LabConnection>();
   const results: ClientStepResult[] = [];
   const startMs = performance.now();
   let previousEndMs = 0;
@@ -75,13 +75,26 @@ export async function runClientScript(
     // A timeline pause, not a readiness wait: the scenario asks for idle time on the wire here.
     if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
     const stepStartMs = performance.now() - startMs;
-    const detail = await runAction(step.action, connections, connection);
+    const detail = await run(step.action);
     previousEndMs = performance.now() - startMs;
-    const result = { index, label: describeClientAction(step.action), startMs: stepStartMs, endMs: previousEndMs, detail };
+    const result = { index, label: describe(step.action), startMs: stepStartMs, endMs: previousEndMs, detail };
     results.push(result);
     onStep(result);
   }
   return results;
+}
+
+/**
+ * Plays `steps` in order on node TLS connections (see `playTimedSteps` for the timing rules).
+ * @throws ConfigError when a step names a connection that is not open (close before connect).
+ */
+export async function runClientScript(
+  steps: readonly TimedClientAction[],
+  connection: LabConnectionOptions,
+  onStep: (result: ClientStepResult) => void = () => {},
+): Promise<ClientStepResult[]> {
+  const connections = new Map<string, LabConnection>();
+  return playTimedSteps(steps, (action) => runAction(action, connections, connection), describeClientAction, onStep);
 }
 
 async function runAction(action: ClientAction, connections: Map<string, LabConnection>, options: LabConnectionOptions): Promise<string> {
