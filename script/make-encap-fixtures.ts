@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  buildTcpDatagram, ciscoHdlcEncap, encodeIpv6, encodeTcp, erspanEncap, ethernetEncap, fragmentIpv4, fragmentIpv6,
+  buildTcpDatagram, encodeIcmpv4Error, encodeIcmpv6Error, encodeIpv4, ciscoHdlcEncap, encodeIpv6, encodeTcp, erspanEncap, ethernetEncap, fragmentIpv4, fragmentIpv6,
   geneveEncap, greEncap, greEthernetEncap, greWlanEncap, gtpUEncap, ipInIpv4Encap, ipInIpv6Encap, loopbackEncap,
   mplsEncap, pppEncap, pppoeEncap, rawEncap, sllEncap, vxlanEncap, wlanEncap,
 } from '../analyzer/encode/index.js';
@@ -127,6 +127,29 @@ function vlanMirrored(): OutFrame[] {
   });
 }
 
+/**
+ * ICMP errors from a router (198.18.0.254 / fd00::fe) quoting the server's first 1000-byte segment:
+ * once with the RFC 792 minimum (IP header + 8 bytes: TCP ports and sequence only) and once with
+ * the whole TCP header and some data (RFC 1812 / RFC 4443 style).
+ */
+function icmpQuoted(v6: boolean): OutFrame[] {
+  const eth = ethernetEncap();
+  const out = conversation(eth, v6);
+  const offending = buildTcpDatagram(spec(CONVERSATION[5]!, v6, 105));
+  const ipHeaderBytes = v6 ? 40 : 20;
+  const router = v6 ? 'fd00::fe' : '198.18.0.254';
+  const server = v6 ? V6.server : V4.server;
+  const errors = [ipHeaderBytes + 8, ipHeaderBytes + 60].map((quoteBytes, k) => {
+    const quoted = offending.subarray(0, quoteBytes);
+    const ip = v6
+      ? encodeIpv6(encodeIcmpv6Error(quoted, { type: 2, code: 0, restOfHeader: 1280, src: router, dst: server }), { src: router, dst: server, protocol: IpProtocol.Icmpv6 })
+      : encodeIpv4(encodeIcmpv4Error(quoted, { type: 3, code: 4, restOfHeader: 576 }), { src: router, dst: server, protocol: IpProtocol.Icmp, identification: 0x4000 + k });
+    return { timestampNs: at(5, 200 + k * 10), data: eth.wrap(ip, false) };
+  });
+  out.splice(6, 0, ...errors);
+  return out;
+}
+
 // 3GPP TS 29.281 PDU Session Container (0x85) then a UDP port extension (0x40), both 4 bytes.
 const GTP_EXTENSIONS = [
   { type: 0x85, content: Buffer.from([0x10, 0x09]) },
@@ -179,6 +202,8 @@ const FIXTURES: readonly Fixture[] = [
   { name: 'ipv4-frag', linkType: LinkType.Ethernet, what: 'IPv4 fragments of 400 bytes for the 1000-byte segments; one segment\'s fragments in reverse order', frames: () => fragmented(false) },
   { name: 'ipv6-frag', linkType: LinkType.Ethernet, what: 'IPv6 fragment headers, 400-byte fragments; one segment\'s fragments in reverse order', frames: () => fragmented(true) },
   { name: 'ipv6-atomic', linkType: LinkType.Ethernet, what: 'IPv6 atomic fragments (fragment header, offset 0, M = 0) on every packet', frames: atomicFragments },
+  { name: 'icmp-quoted', linkType: LinkType.Ethernet, what: 'ICMP fragmentation-needed errors quoting a server segment (8 bytes of TCP, then 60)', frames: () => icmpQuoted(false) },
+  { name: 'icmpv6-quoted', linkType: LinkType.Ethernet, what: 'ICMPv6 packet-too-big errors quoting a server segment (8 bytes of TCP, then 60)', frames: () => icmpQuoted(true) },
   { name: 'vlan-mirror', linkType: LinkType.Ethernet, what: 'SPAN copy: each frame tagged VLAN 100 and again untagged 5 µs later', frames: vlanMirrored },
 ];
 

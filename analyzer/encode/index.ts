@@ -21,5 +21,6 @@ export {
   ipInIpv6Encap, isIpv6Address, TunnelEndpoints,
 } from './encapsulation.js';
 export type { Encapsulation, VlanTag } from './encapsulation.js';
+export { encodeIcmpv4Error, encodeIcmpv6Error } from './icmp-encoders.js';
 export { buildTcpFrame, buildTcpDatagram } from './build-tcp-frame.js';
 export type { TcpFrameSpec } from './build-tcp-frame.js';
