@@ -39,6 +39,12 @@ export function formatEpoch(timestampNs: bigint): string {
   return `${negative ? '-' : ''}${sec}.${frac}`;
 }
 
+/** The inverse of formatEpoch: `"1795486255.807646000"` → ns since the epoch (fewer decimals allowed). */
+export function parseEpoch(epoch: string): bigint {
+  const [sec = '0', frac = ''] = epoch.split('.');
+  return BigInt(sec) * 1_000_000_000n + BigInt(frac.padEnd(9, '0').slice(0, 9));
+}
+
 // tshark's frame.protocols spelling of our layer names.
 const PROTOCOL_NAMES: Readonly<Record<string, string>> = { ipv4: 'ip', gtp: 'gtp', wlan: 'wlan' };
 

@@ -3,6 +3,7 @@
  * expert summary like `tshark -z expert`. Pure string building; no I/O.
  */
 import type { Analysis, ConversationReport, FrameRecord } from '../analysis-result.js';
+import { parseEpoch } from './frame-record.js';
 
 // Tunnel and shim layers as Wireshark's Protocol column spells them.
 const TUNNEL_NAMES: Readonly<Record<string, string>> = {
@@ -42,9 +43,7 @@ export function protocolColumn(record: FrameRecord): string {
 
 /** One packet-list line: number, relative time, addresses, protocol, length, Info. */
 export function formatPacketLine(record: FrameRecord, startNs: bigint): string {
-  const [sec, frac] = record.time_epoch.split('.') as [string, string];
-  const ns = BigInt(sec) * 1_000_000_000n + BigInt(frac.padEnd(9, '0').slice(0, 9));
-  const rel = Number(ns - startNs) / 1e9;
+  const rel = Number(parseEpoch(record.time_epoch) - startNs) / 1e9;
   const src = record.src ?? '';
   const dst = record.dst ?? '';
   const where = src === '' && dst === '' ? '' : `${src} → ${dst}`;

@@ -7,6 +7,7 @@ import { analyzeCapture } from '../../../analyzer/analyze-capture.js';
 import type { Analysis, FrameRecord } from '../../../analyzer/analysis-result.js';
 import { Expert } from '../../../analyzer/analysis/expert.js';
 import { ConfigError } from '../../../analyzer/errors.js';
+import { parseEpoch } from '../../../analyzer/report/frame-record.js';
 import { formatPacketLine, formatTextReport } from '../../../analyzer/report/text.js';
 import { toJsonReport } from '../../../analyzer/report/json.js';
 import { createOutput } from '../output.js';
@@ -74,7 +75,7 @@ export async function analyzeCommand(file: string, options: AnalyzeCommandOption
       if (options.format === 'jsonl') {
         out.write(`${JSON.stringify(record)}\n`);
       } else if (options.packets) {
-        if (startNs === undefined) startNs = epochNs(record.time_epoch);
+        if (startNs === undefined) startNs = parseEpoch(record.time_epoch);
         out.write(`${formatPacketLine(record, startNs)}\n`);
       }
     };
@@ -85,7 +86,7 @@ export async function analyzeCommand(file: string, options: AnalyzeCommandOption
     if (!stream) {
       for (const f of analysis.findings) if (flagIds!.has(f.id)) flaggedFrames.add(f.frame);
       const first = analysis.frames[0];
-      startNs = first === undefined ? 0n : epochNs(first.time_epoch);
+      startNs = first === undefined ? 0n : parseEpoch(first.time_epoch);
       for (const record of analysis.frames) emit(record);
     }
     if (options.format === 'text') {
@@ -95,11 +96,6 @@ export async function analyzeCommand(file: string, options: AnalyzeCommandOption
   await out.end();
   if (analysis.readError !== undefined) throw analysis.readError;
   return 0;
-}
-
-function epochNs(epoch: string): bigint {
-  const [sec, frac = ''] = epoch.split('.');
-  return BigInt(sec ?? '0') * 1_000_000_000n + BigInt(frac.padEnd(9, '0').slice(0, 9) || '0');
 }
 
 /** Adds `analyze` to the program. */

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { readCapture, readCaptureFile } from '../../../analyzer/capture/open-capture.js';
 import { CaptureFormatError, ConfigError } from '../../../analyzer/errors.js';
+import { formatEpoch } from '../../../analyzer/report/frame-record.js';
 import type { Frame } from '../../../analyzer/packet/frame.js';
 import { handPcap, payload } from './capture-bytes.js';
 
@@ -30,11 +31,6 @@ function fixtureCaptures(): string[] {
  * the record as stored, e.g. LINKTYPE_PPP_WITH_DIR's direction byte.
  */
 const PSEUDO_HEADER_BYTES: Readonly<Record<number, number>> = { 204: 1, 205: 1, 206: 1, 207: 1 };
-
-/** tshark's frame.time_epoch: seconds, a dot, nine digits. */
-function epoch(ns: bigint): string {
-  return `${ns / 1_000_000_000n}.${(ns % 1_000_000_000n).toString().padStart(9, '0')}`;
-}
 
 async function collect(source: AsyncIterable<Frame>): Promise<{ frames: Frame[]; error: unknown }> {
   const frames: Frame[] = [];
@@ -80,7 +76,7 @@ describe('unit', () => {
         expect(frames.length).to.equal(oracle.length);
         const ours = frames.map((f) => {
           const strip = PSEUDO_HEADER_BYTES[f.linkType] ?? 0;
-          return [f.index, epoch(f.timestampNs), f.originalLength - strip, f.data.length - strip];
+          return [f.index, formatEpoch(f.timestampNs), f.originalLength - strip, f.data.length - strip];
         });
         expect(ours).to.deep.equal(oracle.map((o) => [o.frame, o.time_epoch, o.frame_len, o.cap_len]));
       });

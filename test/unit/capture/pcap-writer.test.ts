@@ -3,25 +3,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
-import { createCaptureParser } from '../../../analyzer/capture/capture-parser.js';
 import { readCaptureFile } from '../../../analyzer/capture/open-capture.js';
 import { createPcapWriter, encodePcap, type WritableFrame } from '../../../analyzer/capture/pcap-writer.js';
+import { formatEpoch } from '../../../analyzer/report/frame-record.js';
 import { ConfigError, EnvironmentError } from '../../../analyzer/errors.js';
-import type { Frame } from '../../../analyzer/packet/frame.js';
 import { payload } from './capture-bytes.js';
+import { parseAll } from './parse-all.js';
 import { tsharkFrames, tsharkMissing } from './tshark.js';
-
-function parseAll(bytes: Buffer): { frames: Frame[]; parser: ReturnType<typeof createCaptureParser> } {
-  const parser = createCaptureParser('written.pcap');
-  const frames: Frame[] = [];
-  parser.push(bytes, (f) => frames.push(f));
-  parser.end();
-  return { frames, parser };
-}
-
-function epoch(ns: bigint): string {
-  return `${ns / 1_000_000_000n}.${(ns % 1_000_000_000n).toString().padStart(9, '0')}`;
-}
 
 const FRAMES: WritableFrame[] = Array.from({ length: 20 }, (_, i) => ({
   timestampNs: 1_700_000_000_000_000_000n + BigInt(i) * 1_234_567_891n,
@@ -41,7 +29,7 @@ describe('unit', () => {
   describe('encodePcap', () => {
     for (const nanosecond of [false, true]) {
       it(`round-trips frames through a ${nanosecond ? 'ns' : 'µs'} pcap, keeping lengths and link type`, () => {
-        const { frames, parser } = parseAll(encodePcap(FRAMES, { linkType: 113, nanosecond }));
+        const { frames, parser } = parseAll(encodePcap(FRAMES, { linkType: 113, nanosecond }), 'written.pcap');
         expect(parser.info.interfaces).to.deep.equal([{ linkType: 113, snapLen: 262144, tsResolution: nanosecond ? 1e9 : 1e6, tsOffsetSec: 0 }]);
         expect(frames.map((f) => [f.index, f.timestampNs, f.linkType, f.originalLength, f.data.toString('hex')])).to.deep.equal(
           FRAMES.map((f, i) => [
@@ -56,7 +44,7 @@ describe('unit', () => {
     }
 
     it('cuts frames to the snap length and keeps their original length', () => {
-      const { frames, parser } = parseAll(encodePcap([{ timestampNs: 5n, data: payload(100) }], { linkType: 1, snapLen: 64 }));
+      const { frames, parser } = parseAll(encodePcap([{ timestampNs: 5n, data: payload(100) }], { linkType: 1, snapLen: 64 }), 'written.pcap');
       expect(parser.info.interfaces[0]!.snapLen).to.equal(64);
       expect(frames[0]!.data.length).to.equal(64);
       expect(frames[0]!.originalLength).to.equal(100);
@@ -106,7 +94,7 @@ describe('unit', () => {
         const ours = await readCaptureFile(file);
         const rows = await tsharkFrames(file);
         expect(rows.map((r) => r.slice(0, 4))).to.deep.equal(
-          ours.map((f) => [String(f.index), epoch(f.timestampNs), String(f.originalLength), String(f.data.length)]),
+          ours.map((f) => [String(f.index), formatEpoch(f.timestampNs), String(f.originalLength), String(f.data.length)]),
         );
       });
     }
@@ -139,7 +127,7 @@ describe('unit', () => {
       writer.flush();
       await writer.close();
       await ended;
-      expect(parseAll(Buffer.concat(received)).frames.length).to.equal(1);
+      expect(parseAll(Buffer.concat(received), 'written.pcap').frames.length).to.equal(1);
     });
 
     it('reports an unwritable path from close()', async () => {

@@ -3,26 +3,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
-import { createCaptureParser } from '../../../analyzer/capture/capture-parser.js';
 import { SecretsType } from '../../../analyzer/capture/capture-format.js';
 import { readCapture, readCaptureFile } from '../../../analyzer/capture/open-capture.js';
 import { createPcapngWriter, encodePcapng, type PcapngFrame } from '../../../analyzer/capture/pcapng-writer.js';
+import { formatEpoch } from '../../../analyzer/report/frame-record.js';
 import { ConfigError, EnvironmentError } from '../../../analyzer/errors.js';
 import type { Frame } from '../../../analyzer/packet/frame.js';
 import { payload } from './capture-bytes.js';
+import { parseAll } from './parse-all.js';
 import { tsharkFrames, tsharkMissing } from './tshark.js';
-
-function parseAll(bytes: Buffer): { frames: Frame[]; parser: ReturnType<typeof createCaptureParser> } {
-  const parser = createCaptureParser('written.pcapng');
-  const frames: Frame[] = [];
-  parser.push(bytes, (f) => frames.push(f));
-  parser.end();
-  return { frames, parser };
-}
-
-function epoch(ns: bigint): string {
-  return `${ns / 1_000_000_000n}.${(ns % 1_000_000_000n).toString().padStart(9, '0')}`;
-}
 
 const KEY_LOG = 'CLIENT_HANDSHAKE_TRAFFIC_SECRET 0011 2233\nSERVER_HANDSHAKE_TRAFFIC_SECRET 0011 4455\n';
 
@@ -70,7 +59,7 @@ describe('unit', () => {
 
   describe('encodePcapng', () => {
     it('round-trips interfaces, µs and ns timestamps, snap lengths and TLS secrets', () => {
-      const { frames, parser } = parseAll(encodePcapng(FRAMES, { interfaces: INTERFACES, tlsKeyLog: KEY_LOG }));
+      const { frames, parser } = parseAll(encodePcapng(FRAMES, { interfaces: INTERFACES, tlsKeyLog: KEY_LOG }), 'written.pcapng');
       expect(parser.info).to.deep.include({ format: 'pcapng', byteOrder: 'little', sectionCount: 1 });
       expect(parser.info.interfaces).to.deep.equal([
         { linkType: 1, snapLen: 262144, tsResolution: 1e6, tsOffsetSec: 0, name: 'veth-client' },
@@ -128,7 +117,7 @@ describe('unit', () => {
       const ours = await readCaptureFile(file);
       const rows = await tsharkFrames(file);
       expect(rows).to.deep.equal(
-        ours.map((f) => [String(f.index), epoch(f.timestampNs), String(f.originalLength), String(f.data.length), String(f.interfaceId)]),
+        ours.map((f) => [String(f.index), formatEpoch(f.timestampNs), String(f.originalLength), String(f.data.length), String(f.interfaceId)]),
       );
     });
 
@@ -149,7 +138,7 @@ describe('unit', () => {
       await writer.close();
       await finished;
       expect(writes).to.be.lessThan(5);
-      expect(parseAll(Buffer.concat(chunks)).frames.length).to.equal(1000);
+      expect(parseAll(Buffer.concat(chunks), 'written.pcapng').frames.length).to.equal(1000);
     });
 
     it('reports write errors from close() and refuses writes afterwards', async () => {
@@ -173,7 +162,7 @@ describe('unit', () => {
       out.on('data', (c: Buffer) => received.push(c));
       const writer = createPcapngWriter(out, { userApplication: 'test' });
       await writer.close();
-      const { frames, parser } = parseAll(Buffer.concat(received));
+      const { frames, parser } = parseAll(Buffer.concat(received), 'written.pcapng');
       expect(frames).to.deep.equal([]);
       expect(parser.info.sectionCount).to.equal(1);
     });
