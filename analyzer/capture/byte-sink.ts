@@ -4,7 +4,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream';
-import { EnvironmentError } from '../errors.js';
+import { ConfigError, EnvironmentError } from '../errors.js';
 
 const DEFAULT_CHUNK_BYTES = 64 * 1024;
 
@@ -118,3 +118,30 @@ const WRITE_ERRORS: Readonly<Record<string, string>> = {
   EROFS: 'read-only file system',
   EPIPE: 'the reader closed the pipe',
 };
+
+/**
+ * The open/closed lifecycle both file writers share: writes after close() are refused, flush() is a
+ * no-op once closing, and close() is idempotent (every call gets the same promise).
+ */
+export abstract class StreamWriterBase {
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    protected readonly target: StreamSink,
+    protected readonly name: string,
+  ) {}
+
+  /** @throws ConfigError once close() was called. */
+  protected checkOpen(): void {
+    if (this.closing) throw new ConfigError(`${this.name}: write after close`);
+  }
+
+  flush(): void {
+    if (!this.closing) this.target.sink.flush();
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.target.close();
+    return this.closing;
+  }
+}

@@ -3,7 +3,7 @@
  * Uses only byte-sink and capture-format; must not import decode/, analysis/ or cap.
  */
 import { ConfigError } from '../errors.js';
-import { ByteSink, openStreamSink, type StreamSink } from './byte-sink.js';
+import { ByteSink, openStreamSink, StreamWriterBase, type StreamSink } from './byte-sink.js';
 import { DEFAULT_SNAP_LEN, PCAP_RECORD_HEADER_BYTES, PcapMagic } from './capture-format.js';
 
 /** A frame to write. `originalLength` defaults to `data.length`; data beyond the snap length is cut. */
@@ -132,26 +132,17 @@ export function createPcapWriter(out: string | NodeJS.WritableStream, opts: Pcap
   return new StreamPcapWriter(new PcapEncoder(target.sink, name, opts), target, name);
 }
 
-class StreamPcapWriter implements PcapWriter {
-  private closing: Promise<void> | undefined;
-
+class StreamPcapWriter extends StreamWriterBase implements PcapWriter {
   constructor(
     private readonly encoder: PcapEncoder,
-    private readonly target: StreamSink,
-    private readonly name: string,
-  ) {}
+    target: StreamSink,
+    name: string,
+  ) {
+    super(target, name);
+  }
 
   write(frame: WritableFrame): void {
-    if (this.closing) throw new ConfigError(`${this.name}: write after close`);
+    this.checkOpen();
     this.encoder.write(frame);
-  }
-
-  flush(): void {
-    if (!this.closing) this.target.sink.flush();
-  }
-
-  close(): Promise<void> {
-    this.closing ??= this.target.close();
-    return this.closing;
   }
 }

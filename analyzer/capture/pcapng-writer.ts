@@ -3,7 +3,7 @@
  * Uses only byte-sink and capture-format; must not import decode/, analysis/ or cap.
  */
 import { ConfigError } from '../errors.js';
-import { ByteSink, openStreamSink, type StreamSink } from './byte-sink.js';
+import { ByteSink, openStreamSink, StreamWriterBase, type StreamSink } from './byte-sink.js';
 import { DEFAULT_SNAP_LEN, PCAPNG_BYTE_ORDER_MAGIC, PcapngBlockType, PcapngOption, SecretsType } from './capture-format.js';
 import type { WritableFrame } from './pcap-writer.js';
 
@@ -205,17 +205,13 @@ export function createPcapngWriter(out: string | NodeJS.WritableStream, opts: Pc
   return new StreamPcapngWriter(new PcapngEncoder(target.sink, name, opts), target, name);
 }
 
-class StreamPcapngWriter implements PcapngWriter {
-  private closing: Promise<void> | undefined;
-
+class StreamPcapngWriter extends StreamWriterBase implements PcapngWriter {
   constructor(
     private readonly encoder: PcapngEncoder,
-    private readonly target: StreamSink,
-    private readonly name: string,
-  ) {}
-
-  private checkOpen(): void {
-    if (this.closing) throw new ConfigError(`${this.name}: write after close`);
+    target: StreamSink,
+    name: string,
+  ) {
+    super(target, name);
   }
 
   addInterface(iface: PcapngInterface): number {
@@ -231,14 +227,5 @@ class StreamPcapngWriter implements PcapngWriter {
   writeDecryptionSecrets(tlsKeyLog: string): void {
     this.checkOpen();
     this.encoder.writeDecryptionSecrets(tlsKeyLog);
-  }
-
-  flush(): void {
-    if (!this.closing) this.target.sink.flush();
-  }
-
-  close(): Promise<void> {
-    this.closing ??= this.target.close();
-    return this.closing;
   }
 }
