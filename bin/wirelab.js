@@ -5,8 +5,8 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
-const source = new URL('../harness/cli/main.ts', import.meta.url);
-const compiled = new URL('../dist/harness/cli/main.js', import.meta.url);
+const source = new URL('../cli/main.ts', import.meta.url);
+const compiled = new URL('../dist/cli/main.js', import.meta.url);
 
 function hasTsx() {
   try {

@@ -29,4 +29,3 @@ export type { LabServer, LabServerOptions } from './https-server.js';
 export { openLabConnection, CloseMode } from './clients/lab-connection.js';
 export { loadLabPage } from './clients/browser-client.js';
 export { loadCertificate, LAB_HOSTNAME } from './certs.js';
-export { scenarios, findScenario } from '../scenarios/index.js';

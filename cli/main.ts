@@ -3,9 +3,11 @@
  * any error once as `error [CODE]: message`, and exits 0 ok, 1 expectation failed, 2 bad input or environment.
  */
 import { Command, CommanderError } from 'commander';
-import { isExpectationError, isHarnessError } from '../../analyzer/errors.js';
+import { isExpectationError, isHarnessError } from '../analyzer/errors.js';
 import { register as registerAnalyze } from './commands/analyze.js';
-import { registerHarnessCommands } from './harness-commands.js';
+import { register as registerCleanup } from './commands/cleanup.js';
+import { register as registerList } from './commands/list.js';
+import { register as registerRun } from './commands/run.js';
 
 /** Exit codes of every wirelab command. */
 export const ExitCode = { Ok: 0, ExpectationFailed: 1, BadInput: 2 } as const;
@@ -30,7 +32,7 @@ async function run(action: () => Promise<number>): Promise<void> {
 }
 
 /** Builds the program (exported for tests). */
-export async function buildProgram(): Promise<Command> {
+export function buildProgram(): Command {
   const program = new Command();
   program
     .name('wirelab')
@@ -38,13 +40,16 @@ export async function buildProgram(): Promise<Command> {
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  // Each command loads its implementation only when it runs: `analyze` never loads the harness.
   registerAnalyze(program, run);
-  await registerHarnessCommands(program, run);
+  registerRun(program, run);
+  registerList(program, run);
+  registerCleanup(program, run);
   return program;
 }
 
 async function main(argv: readonly string[]): Promise<void> {
-  const program = await buildProgram();
+  const program = buildProgram();
   try {
     await program.parseAsync([...argv]);
   } catch (e) {

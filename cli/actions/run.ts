@@ -4,15 +4,14 @@
  */
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Command } from 'commander';
-import { formatConversation } from '../../../analyzer/report/text.js';
-import { ConfigError, isExpectationError } from '../../../analyzer/errors.js';
-import { scenarios, findScenario } from '../../../scenarios/index.js';
-import { installSignalHandlers } from '../../cleanup.js';
-import type { ImpairDecision } from '../../impair/impairment.js';
-import { parseImpairments } from '../../impair/registry.js';
-import type { CapturePoint, Scenario } from '../../scenario/define-scenario.js';
-import { checkScenarioEnvironment, drawSeed, runScenario, type ScenarioRunResult } from '../../scenario/run-scenario.js';
+import { formatConversation } from '../../analyzer/report/text.js';
+import { ConfigError, isExpectationError } from '../../analyzer/errors.js';
+import { scenarios, findScenario } from '../../scenarios/index.js';
+import { installSignalHandlers } from '../../harness/cleanup.js';
+import type { ImpairDecision } from '../../harness/impair/impairment.js';
+import { parseImpairments } from '../../harness/impair/registry.js';
+import type { CapturePoint, Scenario } from '../../harness/scenario/define-scenario.js';
+import { checkScenarioEnvironment, drawSeed, runScenario, type ScenarioRunResult } from '../../harness/scenario/run-scenario.js';
 
 /** Options of {@link runCommand}, as the CLI flags give them. */
 export interface RunCommandOptions {
@@ -171,19 +170,3 @@ function formatRun(result: ScenarioRunResult, detailed: boolean): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Adds `wirelab run` to the program. */
-export function register(program: Command, run: (action: () => Promise<number>) => Promise<void>): void {
-  program
-    .command('run')
-    .description('run scenarios over an impaired path between network namespaces (root)')
-    .argument('<names...>', 'scenario names (see wirelab list)')
-    .option('-o, --out <dir>', 'artefact directory; each run writes DIR/NAME/', 'runs')
-    .option('--seed <n>', 'seed of the impairments (repeats use seed+1, seed+2, …)')
-    .option('--capture <point>', 'capture point: client, server or both')
-    .option('--repeat <n>', 'run each scenario N times and report the pass rate', '1')
-    .option('--uplink <expr>', 'replace the client→server impairments, e.g. "drop-nth 3 data"')
-    .option('--downlink <expr>', 'replace the server→client impairments, e.g. "delay 50ms | drop-nth 20 data"')
-    .option('--replay-impairments <file>', "repeat an earlier run's decisions from its impairments.jsonl")
-    .option('--format <format>', 'text or json', 'text')
-    .action((names: string[], opts: RunCommandOptions) => run(() => runCommand(names, opts)));
-}

@@ -2,14 +2,13 @@
  * analyze.ts: `wirelab analyze FILE|-`: a Wireshark-like packet list, conversations and expert
  * summary, or JSON Lines in the tshark oracle's schema, or one JSON document.
  */
-import type { Command } from 'commander';
-import { analyzeCapture } from '../../../analyzer/analyze-capture.js';
-import type { Analysis, FrameRecord } from '../../../analyzer/analysis-result.js';
-import { Expert } from '../../../analyzer/analysis/expert.js';
-import { ConfigError } from '../../../analyzer/errors.js';
-import { parseEpoch } from '../../../analyzer/report/frame-record.js';
-import { formatPacketLine, formatTextReport } from '../../../analyzer/report/text.js';
-import { toJsonReport } from '../../../analyzer/report/json.js';
+import { analyzeCapture } from '../../analyzer/analyze-capture.js';
+import type { Analysis, FrameRecord } from '../../analyzer/analysis-result.js';
+import { Expert } from '../../analyzer/analysis/expert.js';
+import { ConfigError } from '../../analyzer/errors.js';
+import { parseEpoch } from '../../analyzer/report/frame-record.js';
+import { formatPacketLine, formatTextReport } from '../../analyzer/report/text.js';
+import { toJsonReport } from '../../analyzer/report/json.js';
 import { createOutput } from '../output.js';
 
 /** Options of `wirelab analyze`. */
@@ -21,16 +20,6 @@ export interface AnalyzeCommandOptions {
 }
 
 const FORMATS = ['text', 'jsonl', 'json'] as const;
-
-function parseStreamId(value: string, previous: number[] = []): number[] {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`--stream takes a stream number ≥ 0 (got "${value}")`);
-  return [...previous, n];
-}
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 /** Accepts `fast_retransmission`, `tcp.analysis.fast_retransmission` or `tcp.connection.rst`. */
 function resolveFlagIds(flags: readonly string[]): Set<string> {
@@ -98,19 +87,3 @@ export async function analyzeCommand(file: string, options: AnalyzeCommandOption
   return 0;
 }
 
-/** Adds `analyze` to the program. */
-export function register(program: Command, run: (action: () => Promise<number>) => Promise<void>): void {
-  program
-    .command('analyze')
-    .description('decode a pcap/pcapng capture (or - for stdin, gzip allowed) and report what TCP and TLS did')
-    .argument('<file>', 'capture file, or - for standard input')
-    .option('-f, --format <format>', 'text (packet list, conversations, expert summary), jsonl (one object per frame, tshark oracle schema) or json', 'text')
-    .option('-s, --stream <n>', 'only this tcp.stream (repeatable)', parseStreamId)
-    .option('--flag <id>', 'only frames with this finding, e.g. fast_retransmission or tcp.connection.rst (repeatable)', collect)
-    .option('--no-packets', 'text format: leave out the packet list')
-    .addHelpText(
-      'after',
-      '\nExamples:\n  wirelab analyze trace.pcapng\n  wirelab analyze trace.pcap --format jsonl > frames.jsonl\n  tcpdump -i lo -w - port 443 | wirelab analyze -\n  wirelab analyze trace.pcap --flag fast_retransmission --flag duplicate_ack',
-    )
-    .action((file: string, options: AnalyzeCommandOptions) => run(() => analyzeCommand(file, options)));
-}

@@ -2,8 +2,7 @@
  * list.ts: `wirelab list`: the bundled scenarios with their capture point, path and description.
  * Must not load `cap` or start anything.
  */
-import type { Command } from 'commander';
-import { scenarios } from '../../../scenarios/index.js';
+import { scenarios } from '../../scenarios/index.js';
 
 /** The lines `wirelab list` prints, one per scenario. */
 export function listCommand(): string[] {
@@ -14,15 +13,3 @@ export function listCommand(): string[] {
   });
 }
 
-/** Adds `wirelab list` to the program. */
-export function register(program: Command, run: (action: () => Promise<number>) => Promise<void>): void {
-  program
-    .command('list')
-    .description('list the bundled scenarios')
-    .action(() =>
-      run(async () => {
-        process.stdout.write(`${listCommand().join('\n')}\n`);
-        return 0;
-      }),
-    );
-}

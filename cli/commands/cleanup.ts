@@ -1,25 +1,15 @@
-/**
- * harness-commands.ts: the commands that drive the network harness (`run`, `list`, `cleanup`).
- * Their modules never load `cap` at import time: it loads only when a proxy starts.
- */
+/** cleanup.ts: the `cleanup` command: sweeps what SIGKILLed runs left behind. */
 import type { Command } from 'commander';
+import type { CommandRunner } from '../runner.js';
 
-type Runner = (action: () => Promise<number>) => Promise<void>;
-
-/** Adds `run`, `list` and `cleanup` to the program; their modules load only when one runs. */
-export async function registerHarnessCommands(program: Command, run: Runner): Promise<void> {
-  const [runCommand, listCommand] = await Promise.all([
-    import('./commands/run.js'),
-    import('./commands/list.js'),
-  ]);
-  runCommand.register(program, run);
-  listCommand.register(program, run);
+/** Adds `wirelab cleanup` to the program. */
+export function register(program: Command, run: CommandRunner): void {
   program
     .command('cleanup')
     .description('remove namespaces, veths, processes and state files left by wirelab runs that were killed (SIGKILL)')
     .action(() =>
       run(async () => {
-        const { sweepLeftovers } = await import('../cleanup.js');
+        const { sweepLeftovers } = await import('../../harness/cleanup.js');
         const swept = await sweepLeftovers();
         const total = swept.netns.length + swept.links.length + swept.killedPids.length + swept.stateFiles.length;
         if (total === 0) {
