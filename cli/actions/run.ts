@@ -8,10 +8,10 @@ import { formatConversation } from '../../analyzer/report/text.js';
 import { ConfigError, isExpectationError } from '../../analyzer/errors.js';
 import { scenarios, findScenario } from '../../scenarios/index.js';
 import { installSignalHandlers } from '../../harness/cleanup.js';
-import type { ImpairDecision } from '../../harness/impair/impairment.js';
+import { parseImpairmentLog, type ImpairmentRecording } from '../../harness/impair/recording.js';
 import { parseImpairments } from '../../harness/impair/registry.js';
 import type { CapturePoint, Scenario } from '../../harness/scenario/define-scenario.js';
-import { checkScenarioEnvironment, drawSeed, runScenario, type ScenarioRunResult } from '../../harness/scenario/run-scenario.js';
+import { checkScenarioEnvironment, drawSeed, formatReplayStats, runScenario, type ScenarioRunResult } from '../../harness/scenario/run-scenario.js';
 
 /** Options of {@link runCommand}, as the CLI flags give them. */
 export interface RunCommandOptions {
@@ -52,28 +52,14 @@ function parseInteger(flag: string, text: string | undefined, min: number, max: 
  * Reads an impairments.jsonl written by an earlier run.
  * @throws ConfigError naming the file and line when it is not that format.
  */
-export async function readImpairmentLog(path: string): Promise<ImpairDecision[]> {
+export async function readImpairmentLog(path: string): Promise<ImpairmentRecording> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
     throw new ConfigError(`--replay-impairments ${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
   }
-  const decisions: ImpairDecision[] = [];
-  for (const [i, line] of text.split('\n').entries()) {
-    if (line.trim() === '') continue;
-    let d: Partial<ImpairDecision>;
-    try {
-      d = JSON.parse(line) as Partial<ImpairDecision>;
-    } catch {
-      throw new ConfigError(`${path}:${i + 1}: not JSON; expected one decision per line as written to impairments.jsonl`);
-    }
-    if (typeof d.frame !== 'number' || (d.direction !== 'uplink' && d.direction !== 'downlink') || typeof d.action !== 'string' || typeof d.impairment !== 'string') {
-      throw new ConfigError(`${path}:${i + 1}: expected {frame, direction, action, impairment}, found ${line.slice(0, 80)}`);
-    }
-    decisions.push(d as ImpairDecision);
-  }
-  return decisions;
+  return parseImpairmentLog(text, path);
 }
 
 /**
@@ -108,7 +94,8 @@ export async function runCommand(names: readonly string[], options: RunCommandOp
   for (const scenario of chosen) {
     const results: RunSummary['results'][number][] = [];
     for (let k = 0; k < repeat; k++) {
-      const seed = firstSeed === undefined ? drawSeed() : (firstSeed + k) >>> 0;
+      // A replay repeats the recording's seed (its chains draw from it for segments it does not know).
+      const seed = firstSeed === undefined ? (replay?.seed ?? drawSeed()) : (firstSeed + k) >>> 0;
       const runDir = repeat === 1 ? join(out, scenario.name) : join(out, scenario.name, `run-${k + 1}`);
       const label = repeat === 1 ? scenario.name : `${scenario.name} ${k + 1}/${repeat}`;
       process.stderr.write(`${label}: seed ${seed} `);
@@ -162,6 +149,7 @@ function formatRun(result: ScenarioRunResult, detailed: boolean): string {
     `${result.ok ? 'PASS' : 'FAIL'} ${result.name} (seed ${result.seed}, capture ${result.capturePoint}) in ${(t.totalMs / 1000).toFixed(1)} s: ` +
       `setup ${t.setupMs.toFixed(0)} ms (topology ${t.topologyUpMs.toFixed(0)} ms), traffic ${t.trafficMs.toFixed(0)} ms, ` +
       `analysis ${t.analyzeMs.toFixed(0)} ms, teardown ${t.teardownMs.toFixed(0)} ms (topology ${t.topologyDownMs.toFixed(0)} ms)`,
+    ...(result.replayStats === undefined ? [] : [`  replay of the recording's seed ${result.seed}: ${formatReplayStats(result.replayStats)}`]),
     ...result.outcomes.map((o) => `  ${o.ok ? 'ok  ' : 'FAIL'} ${o.label}: found ${o.found}`),
     ...(detailed ? formatAnalysisSummary(result) : []),
     `  artefacts: ${result.dir}`,

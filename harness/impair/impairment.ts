@@ -6,8 +6,14 @@
 /** Which way a frame travels: uplink is client→server, downlink server→client. */
 export type Direction = 'uplink' | 'downlink';
 
-/** What an impairment did to one frame. `capture-drop` forwards the frame but hides it from the capture. */
-export type ImpairAction = 'pass' | 'drop' | 'delay' | 'duplicate' | 'reorder' | 'capture-drop';
+import type { SegmentIdentity } from './segment-identity.js';
+
+/**
+ * What an impairment did to one frame. `capture-drop` forwards the frame but hides it from the capture.
+ * `release` is the proxy's own line for each copy it sent on (with the time the frame was held), and
+ * `pass` the line of a frame that no impairment touched, in logs written before releases were recorded.
+ */
+export type ImpairAction = 'pass' | 'release' | 'drop' | 'delay' | 'duplicate' | 'reorder' | 'capture-drop';
 
 /** One recorded decision: the ground truth written to `impairments.jsonl` and used for replay. */
 export interface ImpairDecision {
@@ -21,6 +27,10 @@ export interface ImpairDecision {
   readonly delayMs?: number;
   /** For `reorder`: the frame (same direction) after which the held frame was released. */
   readonly afterFrame?: number;
+  /** For `release`: ms from the frame's arrival at the proxy to this copy's send (all delays, queues and holds). */
+  readonly queueMs?: number;
+  /** The TCP segment the decision is about (what replay matches on); absent for non-TCP frames. */
+  readonly segment?: SegmentIdentity;
 }
 
 /** A frame in flight through an impairment chain. */
@@ -32,6 +42,8 @@ export interface Datagram {
   readonly frame: number;
   /** True once a `capture-drop` decided the frame must not appear in the capture. */
   readonly captureDrop?: boolean;
+  /** The frame's TCP segment identity, set by the driver when it knows it (replay matches on it). */
+  readonly segment?: SegmentIdentity;
 }
 
 /** Randomness, time and the decision sink an impairment runs with; one per direction and run. */

@@ -1,105 +1,185 @@
 /**
- * replay.ts: an impairment that applies recorded decisions (impairments.jsonl) instead of deciding,
- * so a run can be repeated with exactly the same drops, delays, duplicates and reorders.
+ * replay.ts: an impairment that repeats a recorded run (impairments.jsonl) segment by segment, so a
+ * failed run can be re-run with the same drops, duplicates, reorders and hidden frames.
  * Pure; must not import node I/O modules.
  */
 import type { Datagram, Direction, ImpairContext, ImpairDecision, Impairment } from './impairment.js';
 import { createDetachedContext } from './impairment.js';
-import { TimedQueue } from './timed-queue.js';
+import { segmentKey, type SegmentIdentity } from './segment-identity.js';
 
-/** How long a replayed reorder waits for its `afterFrame` before releasing anyway (as reorder does). */
-const MAX_HOLD_MS = 1000;
-
+/** What happened to one recorded segment. */
 interface Plan {
+  readonly key: string;
+  readonly segment: SegmentIdentity;
+  /** Its decisions, reported again on replay (drops, delays, duplicates, reorders, capture-drops). */
   readonly decisions: ImpairDecision[];
-  drop: boolean;
-  delayMs: number;
-  copies: number;
+  /** Each copy sent on: ms from arrival to send; none means it was dropped. */
+  readonly holdsMs: number[];
   captureDrop: boolean;
-  afterFrame: number | undefined;
+  reordered: boolean;
+  /** True when something other than delays happened to it (the plans a resegmented run looks for by byte range). */
+  discrete: boolean;
+}
+
+/** Match statistics of a replay, filled in as frames arrive; `seen` holds the recorded segment keys that came. */
+export interface ReplayCounter {
+  matched: number;
+  unmatched: number;
+  readonly seen: Set<string>;
+}
+
+/** A fresh counter. */
+export function createReplayCounter(): ReplayCounter {
+  return { matched: 0, unmatched: 0, seen: new Set() };
+}
+
+/** The recorded segments of one direction, by segment key. */
+export function planReplay(decisions: readonly ImpairDecision[], direction: Direction): ReadonlyMap<string, Plan> {
+  const plans = new Map<string, Plan>();
+  for (const d of decisions) {
+    if (d.direction !== direction || d.segment === undefined || d.frame < 1) continue;
+    const key = segmentKey(direction, d.segment);
+    let plan = plans.get(key);
+    if (plan === undefined) {
+      plan = { key, segment: d.segment, decisions: [], holdsMs: [], captureDrop: false, reordered: false, discrete: false };
+      plans.set(key, plan);
+    }
+    if (d.action === 'release') plan.holdsMs.push(d.queueMs ?? 0);
+    else if (d.action !== 'pass') plan.decisions.push(d);
+    if (d.action === 'capture-drop') plan.captureDrop = true;
+    if (d.action === 'reorder') plan.reordered = true;
+    if (d.action !== 'release' && d.action !== 'pass' && d.action !== 'delay') plan.discrete = true;
+  }
+  return plans;
+}
+
+/** A frame of this run that a plan decides, from its arrival until the plan is done with it. */
+interface Owned {
+  readonly plan: Plan;
+  readonly d: Datagram;
+  readonly arrivedMs: number;
+  /** The plan's copies are out (or scheduled): whatever else the chain releases of this frame is discarded. */
+  settled: boolean;
+}
+
+/** Copies the replay sends itself, at their recorded hold time; equal times keep their push order. */
+class SideQueue {
+  private entries: { dueMs: number; d: Datagram }[] = [];
+  push(d: Datagram, dueMs: number): void {
+    let i = this.entries.length;
+    while (i > 0 && this.entries[i - 1]!.dueMs > dueMs) i--;
+    this.entries.splice(i, 0, { dueMs, d });
+  }
+  take(nowMs: number): Datagram[] {
+    let n = 0;
+    while (n < this.entries.length && this.entries[n]!.dueMs <= nowMs) n++;
+    return this.entries.splice(0, n).map((e) => e.d);
+  }
+  nextDueMs(): number | undefined {
+    return this.entries[0]?.dueMs;
+  }
+  flush(): Datagram[] {
+    return this.entries.splice(0).map((e) => e.d);
+  }
 }
 
 /**
- * Replays the `direction` half of `decisions`: frame n gets exactly what frame n got when they were
- * recorded (all delays summed, every duplicate, capture-drops, reorders released after the same
- * frame), and the same decisions are reported again. Frames without a decision pass.
+ * Replays the `direction` half of `decisions` over `chain`, the recorded chain started with the
+ * recorded seed. Every frame goes through the chain, so delays, rate queues and counters run as in
+ * the original and the timing of the whole flow stays coherent. What is discrete is the recording's
+ * for the segments it knows: a recorded segment (by identity, or for a run whose sender cut its
+ * bytes differently, the first segment covering a recorded drop's, duplicate's, reorder's or
+ * hidden frame's first byte) is dropped, duplicated, reordered and hidden exactly as recorded, and
+ * the chain's own decisions on it are overridden; the recorded decisions are reported under the
+ * new frame number. A frame the recording does not know gets the chain's own decisions.
  */
-export function replayDecisions(decisions: readonly ImpairDecision[], direction: Direction): Impairment {
-  const plans = new Map<number, Plan>();
-  for (const d of decisions) {
-    if (d.direction !== direction || d.action === 'pass' || d.frame < 1) continue;
-    let plan = plans.get(d.frame);
-    if (plan === undefined) {
-      plan = { decisions: [], drop: false, delayMs: 0, copies: 1, captureDrop: false, afterFrame: undefined };
-      plans.set(d.frame, plan);
-    }
-    plan.decisions.push(d);
-    if (d.action === 'drop') plan.drop = true;
-    else if (d.action === 'delay') plan.delayMs += d.delayMs ?? 0;
-    else if (d.action === 'duplicate') plan.copies++;
-    else if (d.action === 'capture-drop') plan.captureDrop = true;
-    else if (d.action === 'reorder') plan.afterFrame = d.afterFrame ?? d.frame;
-  }
-  return createReplay(`replay ${direction}`, plans, createDetachedContext());
+export function replayDecisions(decisions: readonly ImpairDecision[], direction: Direction, chain: Impairment, counter: ReplayCounter = createReplayCounter()): Impairment {
+  return createReplay(`replay ${direction} over ${chain.label}`, planReplay(decisions, direction), chain, counter, createDetachedContext());
 }
 
-function createReplay(label: string, plans: ReadonlyMap<number, Plan>, ctx: ImpairContext): Impairment {
-  const queue = new TimedQueue();
-  const held: { d: Datagram; afterFrame: number; sinceMs: number }[] = [];
-  let ready: Datagram[] = [];
-  let highestReleased = 0;
+function createReplay(label: string, plans: ReadonlyMap<string, Plan>, recipe: Impairment, counter: ReplayCounter, ctx: ImpairContext): Impairment {
+  const owned = new Map<number, Owned>();
+  const side = new SideQueue();
+  const discrete = [...plans.values()].filter((p) => p.discrete);
+  const chain = recipe.start({
+    ...ctx,
+    report(x) {
+      const o = owned.get(x.frame);
+      if (o === undefined) return ctx.report(x);
+      // The chain dropped a frame the recording sent on: send it at its recorded time instead.
+      if (x.action === 'drop' && !o.settled && o.plan.holdsMs.length > 0) settle(o, ctx.clock());
+    },
+  });
 
-  function release(out: Datagram[], nowMs: number): void {
-    for (const d of out) {
-      ready.push(d);
-      if (d.frame > highestReleased) highestReleased = d.frame;
-    }
-    for (let i = 0; i < held.length; ) {
-      const h = held[i]!;
-      if (h.afterFrame <= highestReleased || nowMs - h.sinceMs >= MAX_HOLD_MS) {
-        ready.push(h.d);
-        held.splice(i, 1);
-      } else {
-        i++;
-      }
-    }
+  /** The exact plan, or the first unconsumed discrete plan whose first byte this segment carries. */
+  function planFor(d: Datagram): Plan | undefined {
+    if (d.segment === undefined) return undefined;
+    const s = d.segment;
+    const exact = plans.get(segmentKey(d.direction, s));
+    if (exact?.discrete === true || s.len === 0) return exact;
+    const covering = discrete.find(
+      (p) => !counter.seen.has(p.key) && p.segment.conn === s.conn && p.segment.occurrence === s.occurrence && p.segment.len > 0 && p.segment.seq >= s.seq && p.segment.seq < s.seq + s.len,
+    );
+    return covering ?? exact;
+  }
+  /** Schedules the plan's copies at their recorded hold times; the chain's copies are discarded from now on. */
+  function settle(o: Owned, nowMs: number): void {
+    o.settled = true;
+    const marked: Datagram = { ...o.d, captureDrop: o.plan.captureDrop };
+    for (const [i, holdMs] of o.plan.holdsMs.entries()) side.push(i === 0 ? marked : { ...marked, data: Buffer.from(marked.data) }, Math.max(nowMs, o.arrivedMs + holdMs));
   }
 
   return {
     label,
     offer(d, nowMs) {
-      const plan = plans.get(d.frame);
+      const plan = planFor(d);
       if (plan === undefined) {
-        queue.push(d, nowMs);
-        return;
+        counter.unmatched++;
+      } else {
+        counter.matched++;
+        counter.seen.add(plan.key);
+        const o: Owned = { plan, d, arrivedMs: nowMs, settled: false };
+        owned.set(d.frame, o);
+        for (const decision of plan.decisions) ctx.report({ ...decision, frame: d.frame });
+        // Dropped: nothing to send. Reordered: its recorded hold time is its place in the flow.
+        if (plan.holdsMs.length === 0 || plan.reordered) settle(o, nowMs);
       }
-      for (const decision of plan.decisions) ctx.report(decision);
-      if (plan.drop) return;
-      const marked: Datagram = plan.captureDrop ? { ...d, captureDrop: true } : d;
-      for (let i = 0; i < plan.copies; i++) {
-        const copy = i === 0 ? marked : { ...marked, data: Buffer.from(marked.data) };
-        if (plan.afterFrame !== undefined && i === 0) held.push({ d: copy, afterFrame: plan.afterFrame, sinceMs: nowMs });
-        else queue.push(copy, nowMs + plan.delayMs);
-      }
+      chain.offer(d, nowMs);
     },
     take(nowMs) {
-      release(queue.take(nowMs), nowMs);
-      const out = ready;
-      ready = [];
+      const out: Datagram[] = [];
+      for (const d of chain.take(nowMs)) {
+        const o = owned.get(d.frame);
+        if (o === undefined) out.push(d);
+        else if (!o.settled) {
+          // The first copy goes now, at the chain's time; any further recorded copies keep their recorded gaps.
+          o.settled = true;
+          out.push({ ...d, captureDrop: o.plan.captureDrop });
+          const first = o.plan.holdsMs[0]!;
+          for (const holdMs of o.plan.holdsMs.slice(1)) side.push({ ...d, captureDrop: o.plan.captureDrop, data: Buffer.from(d.data) }, nowMs + holdMs - first);
+        }
+      }
+      out.push(...side.take(nowMs));
       return out;
     },
     nextDueMs(nowMs) {
-      if (ready.length > 0) return nowMs;
-      let next = queue.nextDueMs();
-      for (const h of held) if (next === undefined || h.sinceMs + MAX_HOLD_MS < next) next = h.sinceMs + MAX_HOLD_MS;
-      return next;
+      const mine = side.nextDueMs();
+      const theirs = chain.nextDueMs(nowMs);
+      if (mine === undefined) return theirs;
+      return theirs === undefined ? mine : Math.min(mine, theirs);
     },
     flush() {
-      const out = [...ready, ...queue.flush(), ...held.map((h) => h.d)];
-      ready = [];
-      held.length = 0;
-      return out;
+      const out: Datagram[] = [];
+      for (const d of chain.flush()) {
+        const o = owned.get(d.frame);
+        if (o === undefined) out.push(d);
+        else if (!o.settled) {
+          o.settled = true;
+          for (const [i] of o.plan.holdsMs.entries()) out.push({ ...d, captureDrop: o.plan.captureDrop, ...(i === 0 ? {} : { data: Buffer.from(d.data) }) });
+        }
+      }
+      return [...out, ...side.flush()];
     },
-    start: (next) => createReplay(label, plans, next),
+    start: (next) => createReplay(label, plans, recipe, counter, next),
   };
 }

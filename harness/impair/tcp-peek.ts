@@ -15,6 +15,9 @@ export interface TcpPeek {
   readonly segmentLength: number;
   /** "srcip:port>dstip:port" as hex, unique per direction of a connection. */
   readonly flowKey: string;
+  /** Source and destination addresses as hex (4 or 16 bytes). */
+  readonly srcAddressHex: string;
+  readonly dstAddressHex: string;
 }
 
 const ETHERTYPE_IPV4 = 0x0800;
@@ -75,5 +78,7 @@ export function peekTcp(frame: Buffer): TcpPeek | undefined {
     flags: frame.readUInt16BE(offset + 12) & 0x1ff,
     segmentLength: Math.max(0, ipPayloadLength - dataOffset),
     flowKey: `${addresses}:${srcPort}>${dstPort}`,
+    srcAddressHex: addresses.slice(0, addresses.length / 2),
+    dstAddressHex: addresses.slice(addresses.length / 2),
   };
 }

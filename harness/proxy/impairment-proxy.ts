@@ -21,7 +21,9 @@ import {
   type ImpairDecision,
   type Impairment,
 } from '../impair/impairment.js';
-import { replayDecisions } from '../impair/replay.js';
+import type { ImpairmentRecording } from '../impair/recording.js';
+import { createReplayCounter, planReplay, replayDecisions } from '../impair/replay.js';
+import { createSegmentIdentifier, type SegmentIdentity } from '../impair/segment-identity.js';
 import type { Topology } from '../topology.js';
 import { createFrameGuard, FrameClass } from './frame-guard.js';
 import { createPcapSession, type PcapSession } from './pcap-binding.js';
@@ -41,8 +43,18 @@ export interface ProxyOptions {
   seed: number;
   /** Which capture points to record. */
   capture: 'client' | 'server' | 'both' | 'none';
-  /** Replay: apply exactly these recorded decisions instead of the impairments' own. */
-  replay?: readonly ImpairDecision[];
+  /**
+   * Replay: repeat this recording segment by segment; segments it does not know go through `uplink`
+   * and `downlink`, which must be the recorded chains (their labels are checked), with `seed` (give the recording's).
+   */
+  replay?: ImpairmentRecording;
+}
+
+/** How a replay went, per direction summed: frames whose segment the recording knew, frames it did not, and recorded segments that never came. */
+export interface ReplayStats {
+  readonly matched: number;
+  readonly unmatched: number;
+  readonly neverSeen: number;
 }
 
 /** A frame as seen at one capture point. A Frame (index 1-based per point), plus where it came from. */
@@ -61,6 +73,10 @@ export interface ImpairmentProxy {
   readonly captured: { readonly client: readonly CapturedFrame[]; readonly server: readonly CapturedFrame[] };
   /** Frames forwarded so far per direction (all copies, ARP/NDP included). */
   readonly forwarded: { readonly uplink: number; readonly downlink: number };
+  /** With `replay`: the match statistics so far. */
+  readonly replayStats: ReplayStats | undefined;
+  /** The chains' labels as run (`uplink` and `downlink` of a recording). */
+  readonly chainLabels: { readonly uplink: string; readonly downlink: string };
   /** Write the capture(s) as pcapng (one IDB per capture point used), with an optional TLS key log in a Decryption Secrets Block. */
   writeCapture(path: string, options?: { keyLog?: string; point?: 'client' | 'server' | 'both' }): Promise<void>;
   /** Releases everything still held by the impairments (flush on close), then closes both pcap handles. Idempotent. */
@@ -132,7 +148,10 @@ export async function startProxy(topology: Topology, options: ProxyOptions): Pro
   const serverEntries: Entry[] = [];
   const decisions: ImpairDecision[] = [];
   const captureDropped = { uplink: new Set<number>(), downlink: new Set<number>() };
-  const decided = { uplink: new Set<number>(), downlink: new Set<number>() };
+  // Per chain frame: its segment identity (decisions carry it) and arrival time (releases carry the hold).
+  const identify = createSegmentIdentifier();
+  const segments = { uplink: new Map<number, SegmentIdentity>(), downlink: new Map<number, SegmentIdentity>() };
+  const arrivalsMs = { uplink: new Map<number, number>(), downlink: new Map<number, number>() };
   const forwarded = { uplink: 0, downlink: 0 };
   const chainFrames = { uplink: 0, downlink: 0 };
   const timers: { uplink: NodeJS.Timeout | undefined; downlink: NodeJS.Timeout | undefined } = { uplink: undefined, downlink: undefined };
@@ -142,9 +161,10 @@ export async function startProxy(topology: Topology, options: ProxyOptions): Pro
   let stopped = false;
   let stopping: Promise<void> | undefined;
 
-  function record(decision: ImpairDecision): void {
+  function record(decided: ImpairDecision): void {
+    const segment = decided.segment ?? segments[decided.direction].get(decided.frame);
+    const decision = segment === undefined || decided.segment !== undefined ? decided : { ...decided, segment };
     decisions.push(decision);
-    if (decision.frame > 0) decided[decision.direction].add(decision.frame);
     if (decision.action === 'capture-drop') captureDropped[decision.direction].add(decision.frame);
     if (impairChannel.hasSubscribers) impairChannel.publish({ runId: topology.id, ...decision });
   }
@@ -153,9 +173,19 @@ export async function startProxy(topology: Topology, options: ProxyOptions): Pro
     const seed = deriveSeed(options.seed, direction === 'uplink' ? 0 : 1);
     return { seed, rng: createRng(seed), clock: () => performance.now(), report: record };
   }
+  const recipes = { uplink: chain(...options.uplink), downlink: chain(...options.downlink) };
+  const replay = options.replay;
+  const counters = { uplink: createReplayCounter(), downlink: createReplayCounter() };
+  if (replay !== undefined) {
+    for (const direction of ['uplink', 'downlink'] as const) {
+      if (replay[direction] !== recipes[direction].label) {
+        throw new ConfigError(`replay: the recording's ${direction} chain was "${replay[direction]}" but this run's is "${recipes[direction].label}"; replay it with the same scenario and impairment options`);
+      }
+    }
+  }
   const chains: Record<Direction, Impairment> = {
-    uplink: (options.replay !== undefined ? replayDecisions(options.replay, 'uplink') : chain(...options.uplink)).start(contextFor('uplink')),
-    downlink: (options.replay !== undefined ? replayDecisions(options.replay, 'downlink') : chain(...options.downlink)).start(contextFor('downlink')),
+    uplink: (replay !== undefined ? replayDecisions(replay.decisions, 'uplink', recipes.uplink, counters.uplink) : recipes.uplink).start(contextFor('uplink')),
+    downlink: (replay !== undefined ? replayDecisions(replay.decisions, 'downlink', recipes.downlink, counters.downlink) : recipes.downlink).start(contextFor('downlink')),
   };
 
   const buffers = { client: Buffer.alloc(65536), server: Buffer.alloc(65536) };
@@ -187,9 +217,9 @@ export async function startProxy(topology: Topology, options: ProxyOptions): Pro
     entries?.push({ timestampNs: nowNs(), data, direction, chainFrame, captureDrop });
   }
   function deliver(d: Datagram): void {
-    if (!decided[d.direction].has(d.frame)) {
-      record({ frame: d.frame, direction: d.direction, action: 'pass', impairment: 'pass' });
-    }
+    const arrivedMs = arrivalsMs[d.direction].get(d.frame);
+    const queueMs = arrivedMs === undefined ? 0 : Math.round((performance.now() - arrivedMs) * 1000) / 1000;
+    record({ frame: d.frame, direction: d.direction, action: 'release', impairment: 'proxy', queueMs });
     send(d.direction, d.data, d.frame, d.captureDrop === true);
   }
   function pump(direction: Direction): void {
@@ -215,8 +245,12 @@ export async function startProxy(topology: Topology, options: ProxyOptions): Pro
       return;
     }
     const frame = ++chainFrames[direction];
+    const segment = identify(direction, data);
+    const arrivedMs = performance.now();
+    arrivalsMs[direction].set(frame, arrivedMs);
+    if (segment !== undefined) segments[direction].set(frame, segment);
     captureReceived(direction, data, frame);
-    chains[direction].offer({ data, direction, frame }, performance.now());
+    chains[direction].offer(segment === undefined ? { data, direction, frame } : { data, direction, frame, segment }, arrivedMs);
     pump(direction);
   }
   sessions.client.on('packet', (nbytes) => onFrame('uplink', buffers.client, nbytes));
@@ -274,6 +308,13 @@ export async function startProxy(topology: Topology, options: ProxyOptions): Pro
     get forwarded() {
       return { ...forwarded };
     },
+    get replayStats() {
+      if (replay === undefined) return undefined;
+      const { uplink, downlink } = counters;
+      const recorded = planReplay(replay.decisions, 'uplink').size + planReplay(replay.decisions, 'downlink').size;
+      return { matched: uplink.matched + downlink.matched, unmatched: uplink.unmatched + downlink.unmatched, neverSeen: recorded - uplink.seen.size - downlink.seen.size };
+    },
+    chainLabels: { uplink: recipes.uplink.label, downlink: recipes.downlink.label },
     async writeCapture(path, writeOptions = {}) {
       const point = writeOptions.point ?? (options.capture === 'none' ? 'both' : options.capture);
       const points = point === 'both' ? (['client', 'server'] as const) : ([point] as const);

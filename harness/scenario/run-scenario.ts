@@ -17,7 +17,8 @@ import { browserTimeline, chromiumProblem } from '../clients/chromium-client.js'
 import type { ClientStepResult, TimedClientAction } from '../clients/client-script.js';
 import { delay } from '../impair/delay.js';
 import type { ImpairDecision, Impairment } from '../impair/impairment.js';
-import { startProxy, type ImpairmentProxy } from '../proxy/impairment-proxy.js';
+import { formatImpairmentLog, type ImpairmentRecording } from '../impair/recording.js';
+import { startProxy, type ImpairmentProxy, type ReplayStats } from '../proxy/impairment-proxy.js';
 import { createTopology, type Host, type Topology } from '../topology.js';
 import type { CapturePoint, Scenario } from './define-scenario.js';
 import { evaluateExpectations } from './expect.js';
@@ -37,8 +38,11 @@ export interface RunScenarioOptions {
   /** Replace the scenario's impairments of one direction (the RTT delay stays). */
   readonly uplink?: readonly Impairment[];
   readonly downlink?: readonly Impairment[];
-  /** Decisions of an earlier run's impairments.jsonl: the proxy repeats them instead of deciding. */
-  readonly replay?: readonly ImpairDecision[];
+  /**
+   * An earlier run's impairments.jsonl: the proxy repeats it segment by segment, and the run uses the
+   * recording's seed unless `seed` is given.
+   */
+  readonly replay?: ImpairmentRecording;
   /** Called at each phase, for progress output. */
   readonly onPhase?: (phase: string) => void;
 }
@@ -77,6 +81,8 @@ export interface ScenarioRunResult {
   readonly analysis: Analysis;
   readonly clientSteps: readonly ClientStepResult[];
   readonly decisions: readonly ImpairDecision[];
+  /** With `replay`: how many frames matched a recorded segment, how many did not, and recorded segments never seen. */
+  readonly replayStats: ReplayStats | undefined;
   readonly timings: RunTimings;
   readonly error: ExpectationError | undefined;
 }
@@ -145,7 +151,7 @@ export function drawSeed(): number {
  */
 export async function runScenario(scenario: Scenario, options: RunScenarioOptions = {}): Promise<ScenarioRunResult> {
   const startMs = performance.now();
-  const seed = options.seed ?? drawSeed();
+  const seed = options.seed ?? options.replay?.seed ?? drawSeed();
   const capture = options.capture ?? scenario.capture;
   const point: 'client' | 'server' = capture === 'server' ? 'server' : 'client';
   const dir = resolve(options.runDir ?? join(options.outDir ?? 'runs', scenario.name));
@@ -176,7 +182,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     // Clients verify the name lab.wirelab.test (their SNI), so the per-run addresses need not be in the
     // certificate; adding them would regenerate the shared cached file on almost every run.
     const cert = await loadCertificate();
-    proxy = await startProxy(topo, { uplink, downlink, seed, capture, ...(options.replay === undefined ? {} : { replay: [...options.replay] }) });
+    proxy = await startProxy(topo, { uplink, downlink, seed, capture, ...(options.replay === undefined ? {} : { replay: options.replay }) });
     phase('server');
     const spawnIn = (host: Host): SpawnAgent => (command, args, spawnOptions) => topo.spawn(host, command, args, spawnOptions);
     const serverConfig: ServerAgentConfig = {
@@ -207,6 +213,8 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     phase('capture');
     await proxy.stop();
     decisions = [...proxy.decisions];
+    const replayStats = proxy.replayStats;
+    const recording: ImpairmentRecording = { seed, ...proxy.chainLabels, decisions };
     const positions = proxy.captured[point].map((f) => ({ direction: f.direction, chainFrame: f.chainFrame }));
     await mkdir(dir, { recursive: true });
     const keyLogText = [...keyLog].map((l) => `${l}\n`).join('');
@@ -214,7 +222,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     await proxy.writeCapture(capturePath, { keyLog: keyLogText, point });
     if (capture === 'both') await proxy.writeCapture(join(dir, 'capture-server.pcapng'), { keyLog: keyLogText, point: 'server' });
     await writeFile(join(dir, 'sslkeylog.txt'), keyLogText);
-    await writeFile(join(dir, 'impairments.jsonl'), decisions.map((d) => `${JSON.stringify(d)}\n`).join(''));
+    await writeFile(join(dir, 'impairments.jsonl'), formatImpairmentLog(recording));
     proxy = undefined;
 
     phase('analysis');
@@ -243,6 +251,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       `scenario ${scenario.name}: ${scenario.description}`,
       `seed ${seed}, capture ${point}${capture === 'both' ? ' (and server in capture-server.pcapng)' : ''}, rtt ${scenario.rttMs} ms, mtu ${scenario.mtu}`,
       `uplink: ${uplink.map((i) => i.label).join(' | ') || 'none'}; downlink: ${downlink.map((i) => i.label).join(' | ') || 'none'}`,
+      ...(replayStats === undefined ? [] : [`replay of seed ${seed}: ${formatReplayStats(replayStats)}`]),
       `timings: setup ${timings.setupMs.toFixed(0)} ms (topology ${topologyUpMs.toFixed(0)}), traffic ${trafficMs.toFixed(0)} ms, analysis ${analyzeMs.toFixed(0)} ms, teardown ${teardownMs.toFixed(0)} ms (topology ${topologyDownMs.toFixed(0)})`,
       'client steps:',
       ...clientSteps.map((s) => `  ${s.startMs.toFixed(1).padStart(8)} ms ${s.label}: ${s.detail}`),
@@ -263,10 +272,10 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
         timeline: excerpt.split('\n').slice(0, 60).join('\n'),
       });
     }
-    return { name: scenario.name, seed, ok: failed.length === 0, dir, capturePoint: point, outcomes, analysis, clientSteps, decisions, timings, error };
+    return { name: scenario.name, seed, ok: failed.length === 0, dir, capturePoint: point, outcomes, analysis, clientSteps, decisions, replayStats, timings, error };
   } catch (e) {
     // Keep whatever the proxy captured: a failed run is exactly when the capture is wanted.
-    if (proxy) await saveCaptureAfterError(proxy, dir, point, keyLog).catch(() => {});
+    if (proxy) await saveCaptureAfterError(proxy, dir, point, keyLog, seed).catch(() => {});
     throw e;
   } finally {
     await stopAgents(agents);
@@ -275,12 +284,17 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   }
 }
 
-async function saveCaptureAfterError(proxy: ImpairmentProxy, dir: string, point: 'client' | 'server', keyLog: ReadonlySet<string>): Promise<void> {
+/** "matched 812 frames, unmatched 3 (the recorded chain decided them), never seen 1 recorded segment". */
+export function formatReplayStats(stats: ReplayStats): string {
+  return `matched ${stats.matched} frames, unmatched ${stats.unmatched} (the recorded chain decided them), never seen ${stats.neverSeen} recorded segment${stats.neverSeen === 1 ? '' : 's'}`;
+}
+
+async function saveCaptureAfterError(proxy: ImpairmentProxy, dir: string, point: 'client' | 'server', keyLog: ReadonlySet<string>, seed: number): Promise<void> {
   await proxy.stop();
   await mkdir(dir, { recursive: true });
   const keyLogText = [...keyLog].map((l) => `${l}\n`).join('');
   await proxy.writeCapture(join(dir, 'capture.pcapng'), { keyLog: keyLogText, point });
-  await writeFile(join(dir, 'impairments.jsonl'), proxy.decisions.map((d) => `${JSON.stringify(d)}\n`).join(''));
+  await writeFile(join(dir, 'impairments.jsonl'), formatImpairmentLog({ seed, ...proxy.chainLabels, decisions: proxy.decisions }));
 }
 
 /**

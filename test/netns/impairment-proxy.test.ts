@@ -71,10 +71,11 @@ describe('startProxy @netns', function () {
     return { p: proxy, received };
   }
 
-  it('delivers a clean transfer with only pass decisions and MTU-sized frames (offloads off)', async () => {
+  it('delivers a clean transfer with only release decisions and MTU-sized frames (offloads off)', async () => {
     const { p, received } = await run({ capture: 'both' }, 1440);
     expect(received).to.equal(BYTES);
-    expect(p.decisions.every((d) => d.action === 'pass')).to.equal(true);
+    expect(p.decisions.every((d) => d.action === 'release')).to.equal(true);
+    expect(p.decisions.every((d) => d.segment !== undefined)).to.equal(true);
     const all = [...p.captured.client, ...p.captured.server];
     expect(Math.max(...all.map((f) => f.data.length))).to.be.at.most(1440 + 14);
     expect(p.captured.client.length).to.be.greaterThan(BYTES / 1400);
@@ -112,13 +113,16 @@ describe('startProxy @netns', function () {
     }
   });
 
-  it('replays recorded decisions onto a new run', async () => {
-    const first = await run({ downlink: parseImpairments('drop-nth 5 data') });
-    const recorded = first.p.decisions.filter((d) => d.action !== 'pass');
+  it('replays recorded decisions onto a new run, on the same segments', async () => {
+    const downlink = parseImpairments('drop-nth 5 data');
+    const first = await run({ downlink });
+    const drops = (p: ImpairmentProxy) => p.decisions.filter((d) => d.action === 'drop').map((d) => d.segment);
+    const recording = { seed: 7, ...first.p.chainLabels, decisions: first.p.decisions };
     await topology!.close();
-    const second = await run({ replay: recorded, downlink: [] });
+    const second = await run({ replay: recording, downlink });
     expect(second.received).to.equal(BYTES);
-    expect(second.p.decisions.filter((d) => d.action !== 'pass')).to.deep.equal(recorded);
+    expect(drops(second.p)).to.deep.equal(drops(first.p));
+    expect(second.p.replayStats!.matched).to.be.greaterThan(BYTES / 1500);
   });
 
   it('writes a pcapng with both capture points and the key log that tshark reads', async function () {

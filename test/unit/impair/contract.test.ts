@@ -41,14 +41,20 @@ const CASES: readonly Impairment[] = [
   sometimes(0.3, delay({ ms: 10 })),
   chain(delay({ ms: 5, jitterMs: 2 }), loss({ rate: 0.1 }), duplicate({ rate: 0.1 })),
   ...parseImpairments('delay 50ms | drop-nth 20 data | reorder 1 after 2 data'),
+  // Recorded: frame 2 dropped, 3 held 7 ms, 5 sent twice, 6 hidden from the capture; the rest goes through the fallback.
   replayDecisions(
     [
-      { frame: 2, direction: 'downlink', action: 'drop', impairment: 'x' },
-      { frame: 3, direction: 'downlink', action: 'delay', impairment: 'x', delayMs: 7 },
-      { frame: 5, direction: 'downlink', action: 'duplicate', impairment: 'x' },
-      { frame: 6, direction: 'downlink', action: 'reorder', impairment: 'x', afterFrame: 8 },
+      { frame: 2, direction: 'downlink', action: 'drop', impairment: 'x', segment: { conn: 1, seq: 1, len: 1000, flags: '.', occurrence: 1 } },
+      { frame: 3, direction: 'downlink', action: 'delay', impairment: 'x', delayMs: 7, segment: { conn: 1, seq: 1001, len: 1000, flags: '.', occurrence: 1 } },
+      { frame: 3, direction: 'downlink', action: 'release', impairment: 'proxy', queueMs: 7, segment: { conn: 1, seq: 1001, len: 1000, flags: '.', occurrence: 1 } },
+      { frame: 5, direction: 'downlink', action: 'duplicate', impairment: 'x', segment: { conn: 1, seq: 2001, len: 1000, flags: '.', occurrence: 1 } },
+      { frame: 5, direction: 'downlink', action: 'release', impairment: 'proxy', queueMs: 0, segment: { conn: 1, seq: 2001, len: 1000, flags: '.', occurrence: 1 } },
+      { frame: 5, direction: 'downlink', action: 'release', impairment: 'proxy', queueMs: 2, segment: { conn: 1, seq: 2001, len: 1000, flags: '.', occurrence: 1 } },
+      { frame: 6, direction: 'downlink', action: 'capture-drop', impairment: 'x', segment: { conn: 1, seq: 3001, len: 1000, flags: '.', occurrence: 1 } },
+      { frame: 6, direction: 'downlink', action: 'release', impairment: 'proxy', queueMs: 0, segment: { conn: 1, seq: 3001, len: 1000, flags: '.', occurrence: 1 } },
     ],
     'downlink',
+    chain(delay({ ms: 3 }), loss({ rate: 0.1 })),
   ),
 ];
 

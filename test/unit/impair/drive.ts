@@ -12,6 +12,7 @@ import {
   type ImpairDecision,
   type Impairment,
 } from '../../../harness/impair/impairment.js';
+import { createSegmentIdentifier } from '../../../harness/impair/segment-identity.js';
 
 /** A frame of a synthetic flow: `payloadBytes` > 0 makes a data segment at stream offset `offset`. */
 export function tcpDatagram(frame: number, o: { payloadBytes?: number; offset?: number; flags?: number; direction?: Direction; sport?: number } = {}): Datagram {
@@ -33,7 +34,16 @@ export function synDatagram(frame: number): Datagram {
   return tcpDatagram(frame, { flags: TcpFlag.Syn | TcpFlag.Ack, offset: -1 });
 }
 
-/** A typical mix: SYN, then data segments of 1000 bytes interleaved with pure ACKs, then a FIN. */
+/** The frames with their segment identities set, as the proxy sets them (in the order given). */
+export function withSegments(frames: readonly Datagram[]): Datagram[] {
+  const identify = createSegmentIdentifier();
+  return frames.map((d) => {
+    const segment = identify(d.direction, d.data);
+    return segment === undefined ? d : { ...d, segment };
+  });
+}
+
+/** A typical mix: SYN, then data segments of 1000 bytes interleaved with pure ACKs, then a FIN; with segment identities. */
 export function trafficMix(count: number): Datagram[] {
   const out: Datagram[] = [synDatagram(1)];
   let offset = 0;
@@ -45,7 +55,7 @@ export function trafficMix(count: number): Datagram[] {
     }
   }
   out.push(tcpDatagram(count, { flags: TcpFlag.Fin | TcpFlag.Ack, offset }));
-  return out;
+  return withSegments(out);
 }
 
 /** A context with a virtual clock whose decisions land in `decisions`. */

@@ -1,0 +1,71 @@
+/**
+ * replay-check.ts: does replaying a run's impairments.jsonl reproduce it? Runs a scenario once, then
+ * replays its recording N times and compares per-conversation flag counts. Must not import the CLI.
+ */
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Analysis } from '../../analyzer/analysis-result.js';
+import { parseImpairmentLog } from '../impair/recording.js';
+import type { ReplayStats } from '../proxy/impairment-proxy.js';
+import type { Scenario } from './define-scenario.js';
+import { runScenario } from './run-scenario.js';
+
+/** "stream 0: duplicate_ack 46, lost_segment 3; stream 1: none", per conversation, tcp.analysis flags only. */
+export function conversationFlagCounts(analysis: Analysis): string {
+  const perStream = new Map<number, Map<string, number>>();
+  for (const c of analysis.conversations) perStream.set(c.stream, new Map());
+  for (const f of analysis.findings) {
+    if (!f.id.startsWith('tcp.analysis.') || f.stream === undefined || f.stream === null) continue;
+    const counts = perStream.get(f.stream) ?? new Map<string, number>();
+    perStream.set(f.stream, counts);
+    const id = f.id.slice('tcp.analysis.'.length);
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return [...perStream.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([stream, counts]) => `stream ${stream}: ${counts.size === 0 ? 'none' : [...counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([id, n]) => `${id} ${n}`).join(', ')}`)
+    .join('; ');
+}
+
+/** One replay's outcome. */
+export interface ReplayTrial {
+  readonly same: boolean;
+  readonly flags: string;
+  readonly stats: ReplayStats | undefined;
+}
+
+/** The original and its replays. */
+export interface ReplayCheck {
+  readonly scenario: string;
+  readonly seed: number;
+  readonly original: string;
+  readonly trials: readonly ReplayTrial[];
+  /** How many trials had the original's per-conversation flag counts. */
+  readonly reproduced: number;
+}
+
+/**
+ * Runs `scenario` with `seed`, then replays its recording `replays` times (each from the file, as
+ * `wirelab run --replay-impairments` does). Artefacts go under `outDir` and are removed afterwards
+ * unless a replay differed.
+ */
+export async function checkReplay(scenario: Scenario, options: { seed: number; replays: number; outDir: string; onTrial?: (trial: ReplayTrial, k: number) => void }): Promise<ReplayCheck> {
+  const originalDir = join(options.outDir, scenario.name, 'original');
+  const first = await runScenario(scenario, { seed: options.seed, runDir: originalDir });
+  const original = conversationFlagCounts(first.analysis);
+  const logPath = join(originalDir, 'impairments.jsonl');
+  const trials: ReplayTrial[] = [];
+  for (let k = 0; k < options.replays; k++) {
+    const recording = parseImpairmentLog(await readFile(logPath, 'utf8'), logPath);
+    const runDir = join(options.outDir, scenario.name, `replay-${k + 1}`);
+    const result = await runScenario(scenario, { replay: recording, runDir });
+    const flags = conversationFlagCounts(result.analysis);
+    const trial = { same: flags === original, flags, stats: result.replayStats };
+    trials.push(trial);
+    options.onTrial?.(trial, k);
+    if (trial.same) await rm(runDir, { recursive: true, force: true });
+  }
+  const reproduced = trials.filter((t) => t.same).length;
+  if (reproduced === trials.length) await rm(join(options.outDir, scenario.name), { recursive: true, force: true });
+  return { scenario: scenario.name, seed: options.seed, original, trials, reproduced };
+}
