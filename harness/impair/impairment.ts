@@ -31,6 +31,8 @@ export interface ImpairDecision {
   readonly queueMs?: number;
   /** The TCP segment the decision is about (what replay matches on); absent for non-TCP frames. */
   readonly segment?: SegmentIdentity;
+  /** In a run's impairments.jsonl: the frame of capture.pcapng this segment is (its first copy there), when the capture holds it. */
+  readonly captureFrame?: number;
 }
 
 /** A frame in flight through an impairment chain. */

@@ -45,12 +45,20 @@ export function planReplay(decisions: readonly ImpairDecision[], direction: Dire
       plans.set(key, plan);
     }
     if (d.action === 'release') plan.holdsMs.push(d.queueMs ?? 0);
-    else if (d.action !== 'pass') plan.decisions.push(d);
+    // The capture frame was the original run's; the replay's own capture numbers its frames anew.
+    else if (d.action !== 'pass') plan.decisions.push(withoutCaptureFrame(d));
     if (d.action === 'capture-drop') plan.captureDrop = true;
     if (d.action === 'reorder') plan.reordered = true;
     if (d.action !== 'release' && d.action !== 'pass' && d.action !== 'delay') plan.discrete = true;
   }
   return plans;
+}
+
+function withoutCaptureFrame(d: ImpairDecision): ImpairDecision {
+  if (d.captureFrame === undefined) return d;
+  const copy: { -readonly [K in keyof ImpairDecision]: ImpairDecision[K] } = { ...d };
+  delete copy.captureFrame;
+  return copy;
 }
 
 /** A frame of this run that a plan decides, from its arrival until the plan is done with it. */

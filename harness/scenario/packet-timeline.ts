@@ -4,6 +4,7 @@
  */
 import type { Analysis, FrameRecord } from '../../analyzer/analysis-result.js';
 import type { Direction, ImpairDecision } from '../impair/impairment.js';
+import { describeSegment } from '../impair/segment-identity.js';
 
 /** Where a captured frame came from in the proxy: its direction and number in that direction's chain. */
 export interface ChainPosition {
@@ -49,20 +50,36 @@ function flagLetters(flags: number): string {
   return s === '' ? 'none' : s;
 }
 
+/** Capture frame numbers (1-based) of each proxy chain frame, from the positions of a capture's frames. */
+export function captureFramesByChainFrame(positions: readonly ChainPosition[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const [i, p] of positions.entries()) {
+    if (p.chainFrame === undefined) continue;
+    const key = `${p.direction}:${p.chainFrame}`;
+    const list = out.get(key) ?? [];
+    list.push(i + 1);
+    out.set(key, list);
+  }
+  return out;
+}
+
 /**
- * One line per frame: number, seconds since the first frame, direction, flags, relative
- * `seq:nxtseq(len)`, ack, window, the analyzer's flags and the proxy's decisions. With `positions`,
- * each decision sits on the frame it concerns, and frames the capture never saw (dropped, hidden) get
- * a line of their own where they would have been; without them, decisions are listed at the end.
+ * One line per frame: number, seconds since the first frame, TCP stream and client port, direction,
+ * flags, relative `seq:nxtseq(len)`, ack, window, the analyzer's flags and the proxy's decisions. With
+ * `positions`, each decision sits on the capture frame of the segment it concerns (at either capture
+ * point: a server-side capture sees a downlink segment before the proxy drops it), and segments this
+ * capture never saw (dropped before it, or hidden) get a line of their own, with their identity,
+ * where they would have been; without positions, decisions are listed at the end.
  */
 export function formatPacketTimeline(analysis: Analysis, context: PacketTimelineContext, options: PacketTimelineOptions = {}): string {
   const key = (direction: Direction, frame: number): string => `${direction}:${frame}`;
   const positions = context.positions !== undefined && context.positions.length === analysis.frames.length ? context.positions : undefined;
+  const inCapture = positions === undefined ? new Map<string, number[]>() : captureFramesByChainFrame(positions);
   const onFrame = new Map<string, ImpairDecision[]>();
   const unseen: ImpairDecision[] = [];
   for (const d of context.decisions) {
-    if (d.action === 'pass' || d.action === 'delay' || d.frame === 0) continue;
-    if (positions && d.action !== 'drop' && d.action !== 'capture-drop') {
+    if (d.action === 'pass' || d.action === 'release' || d.action === 'delay' || d.frame === 0) continue;
+    if (positions && d.action !== 'capture-drop' && inCapture.has(key(d.direction, d.frame))) {
       const list = onFrame.get(key(d.direction, d.frame)) ?? [];
       list.push(d);
       onFrame.set(key(d.direction, d.frame), list);
@@ -97,7 +114,10 @@ export function formatPacketTimeline(analysis: Analysis, context: PacketTimeline
     }
     if (gap) lines.push('  …');
     gap = false;
-    for (const d of missing) lines.push(`  ${'-'.padStart(5)} ${''.padStart(10)} ${d.direction} frame ${d.frame} not in this capture [${describeDecision(d)}]`);
+    for (const d of missing) {
+      const segment = d.segment === undefined ? `frame ${d.frame}` : describeSegment(d.segment);
+      lines.push(`  ${'-'.padStart(5)} ${''.padStart(10)} ${''.padStart(STREAM_COLUMN)} ${d.direction === 'uplink' ? 'C>S' : 'S>C'} ${segment} not in this capture [${describeDecision(d)}]`);
+    }
     if (show(f.frame)) lines.push(formatFrame(f, t0, f.src !== null && clients.has(f.src), notes, marks.has(f.frame)));
     else gap = true;
   }
@@ -105,7 +125,7 @@ export function formatPacketTimeline(analysis: Analysis, context: PacketTimeline
   if (!positions) rest.push(...[...onFrame.values()].flat());
   if (rest.length > 0) {
     lines.push(`  proxy decisions not placed on a frame (frame = nth frame of that direction):`);
-    for (const d of rest) lines.push(`    ${d.direction} frame ${d.frame}: ${describeDecision(d)}`);
+    for (const d of rest) lines.push(`    ${d.direction} frame ${d.frame}${d.segment === undefined ? '' : ` (${describeSegment(d.segment)})`}: ${describeDecision(d)}`);
   }
   return lines.join('\n');
 }
@@ -123,8 +143,13 @@ function describeDecision(d: ImpairDecision): string {
   return `${verb}: ${d.direction} ${d.impairment}${d.afterFrame === undefined ? '' : ` (sent after frame ${d.afterFrame})`}`;
 }
 
+/** Width of the "stream :client-port" column. */
+const STREAM_COLUMN = 10;
+
 function formatFrame(f: FrameRecord, t0: number, up: boolean, notes: readonly ImpairDecision[] | undefined, marked: boolean): string {
   const time = (Number(f.time_epoch) - t0).toFixed(6);
+  const clientPort = up ? f.sport : f.dport;
+  const stream = f.stream === null ? '' : `${f.stream}${clientPort === null ? '' : ` :${clientPort}`}`;
   let text: string;
   if (f.tcp_flags === null) {
     text = f.info;
@@ -138,7 +163,7 @@ function formatFrame(f: FrameRecord, t0: number, up: boolean, notes: readonly Im
   }
   const flags = f.flags.length > 0 ? ` [${f.flags.join(', ')}]` : '';
   const proxy = notes ? notes.map((d) => ` [${describeDecision(d)}]`).join('') : '';
-  return `${marked ? '>>' : '  '}${String(f.frame).padStart(5)} ${time.padStart(10)} ${text}${flags}${proxy}`;
+  return `${marked ? '>>' : '  '}${String(f.frame).padStart(5)} ${time.padStart(10)} ${stream.padStart(STREAM_COLUMN)} ${text}${flags}${proxy}`;
 }
 
 const CONTENT_TYPE_NAMES: Record<number, string> = { 20: 'ChangeCipherSpec', 21: 'Alert', 22: 'Handshake', 23: 'AppData' };

@@ -22,7 +22,7 @@ import { startProxy, type ImpairmentProxy, type ReplayStats } from '../proxy/imp
 import { createTopology, type Host, type Topology } from '../topology.js';
 import type { CapturePoint, Scenario } from './define-scenario.js';
 import { evaluateExpectations } from './expect.js';
-import { formatPacketTimeline } from './packet-timeline.js';
+import { captureFramesByChainFrame, formatPacketTimeline } from './packet-timeline.js';
 
 /** The port the lab server binds inside its namespace (the namespace is ours, so 443 is free). */
 export const LAB_PORT = 443;
@@ -212,10 +212,15 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
 
     phase('capture');
     await proxy.stop();
-    decisions = [...proxy.decisions];
+    const positions = proxy.captured[point].map((f) => ({ direction: f.direction, chainFrame: f.chainFrame }));
+    // Each decision names the capture.pcapng frame its segment became, when this capture holds it.
+    const inCapture = captureFramesByChainFrame(positions);
+    decisions = proxy.decisions.map((d) => {
+      const frames = inCapture.get(`${d.direction}:${d.frame}`);
+      return frames === undefined ? d : { ...d, captureFrame: frames[0]! };
+    });
     const replayStats = proxy.replayStats;
     const recording: ImpairmentRecording = { seed, ...proxy.chainLabels, decisions };
-    const positions = proxy.captured[point].map((f) => ({ direction: f.direction, chainFrame: f.chainFrame }));
     await mkdir(dir, { recursive: true });
     const keyLogText = [...keyLog].map((l) => `${l}\n`).join('');
     const capturePath = join(dir, 'capture.pcapng');
@@ -257,7 +262,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       ...clientSteps.map((s) => `  ${s.startMs.toFixed(1).padStart(8)} ms ${s.label}: ${s.detail}`),
       'expectations:',
       ...outcomes.map((o) => `  ${o.ok ? 'ok  ' : 'FAIL'} ${o.label}: expected ${o.expected}, found ${o.found}`),
-      'frames:',
+      'frames (number, seconds, stream :client port, direction, flags, seq:next(len), ack, window, {TLS}, [analysis flags], [proxy decisions]):',
     ];
     await writeFile(join(dir, 'timeline.txt'), `${header.join('\n')}\n${formatPacketTimeline(analysis, timelineContext)}\n`);
 
