@@ -27,9 +27,17 @@ export function conversationFlagCounts(analysis: Analysis): string {
     .join('; ');
 }
 
+/** "stream 0: duplicate_ack, lost_segment; stream 1: none": which flags each conversation has, not how many. */
+export function conversationPhenomena(flagCounts: string): string {
+  return flagCounts.replace(/ \d+(?=,|;|$)/g, '');
+}
+
 /** One replay's outcome. */
 export interface ReplayTrial {
+  /** The same per-conversation flag counts as the original. */
   readonly same: boolean;
+  /** The same flags present per conversation (counts may differ). */
+  readonly samePhenomena: boolean;
   readonly flags: string;
   readonly stats: ReplayStats | undefined;
 }
@@ -42,6 +50,8 @@ export interface ReplayCheck {
   readonly trials: readonly ReplayTrial[];
   /** How many trials had the original's per-conversation flag counts. */
   readonly reproduced: number;
+  /** How many had the original's flags present per conversation. */
+  readonly reproducedPhenomena: number;
 }
 
 /**
@@ -49,7 +59,10 @@ export interface ReplayCheck {
  * `wirelab run --replay-impairments` does). Artefacts go under `outDir` and are removed afterwards
  * unless a replay differed.
  */
-export async function checkReplay(scenario: Scenario, options: { seed: number; replays: number; outDir: string; onTrial?: (trial: ReplayTrial, k: number) => void }): Promise<ReplayCheck> {
+export async function checkReplay(
+  scenario: Scenario,
+  options: { seed: number; replays: number; outDir: string; baseline?: boolean; onTrial?: (trial: ReplayTrial, k: number) => void },
+): Promise<ReplayCheck> {
   const originalDir = join(options.outDir, scenario.name, 'original');
   const first = await runScenario(scenario, { seed: options.seed, runDir: originalDir });
   const original = conversationFlagCounts(first.analysis);
@@ -58,14 +71,21 @@ export async function checkReplay(scenario: Scenario, options: { seed: number; r
   for (let k = 0; k < options.replays; k++) {
     const recording = parseImpairmentLog(await readFile(logPath, 'utf8'), logPath);
     const runDir = join(options.outDir, scenario.name, `replay-${k + 1}`);
-    const result = await runScenario(scenario, { replay: recording, runDir });
-    const flags = conversationFlagCounts(result.analysis);
-    const trial = { same: flags === original, flags, stats: result.replayStats };
+    // The baseline reruns the seed without the recording: how reproducible the scenario is on its own here.
+    let trial: ReplayTrial;
+    try {
+      const result = await runScenario(scenario, options.baseline === true ? { seed: options.seed, runDir } : { replay: recording, runDir });
+      const flags = conversationFlagCounts(result.analysis);
+      trial = { same: flags === original, samePhenomena: conversationPhenomena(flags) === conversationPhenomena(original), flags, stats: result.replayStats };
+    } catch (e) {
+      // A run that could not run (an agent not ready in time on a loaded machine) counts as not reproduced.
+      trial = { same: false, samePhenomena: false, flags: `run failed: ${(e as Error).message}`, stats: undefined };
+    }
     trials.push(trial);
     options.onTrial?.(trial, k);
     if (trial.same) await rm(runDir, { recursive: true, force: true });
   }
   const reproduced = trials.filter((t) => t.same).length;
   if (reproduced === trials.length) await rm(join(options.outDir, scenario.name), { recursive: true, force: true });
-  return { scenario: scenario.name, seed: options.seed, original, trials, reproduced };
+  return { scenario: scenario.name, seed: options.seed, original, trials, reproduced, reproducedPhenomena: trials.filter((t) => t.samePhenomena).length };
 }
