@@ -38,6 +38,8 @@ export interface RunSummary {
     readonly dir: string;
     readonly timings: ScenarioRunResult['timings'];
     readonly failures: readonly string[];
+    /** With --replay-impairments: frames matched, unmatched and recorded segments never seen. */
+    readonly replay?: ScenarioRunResult['replayStats'];
   }[];
 }
 
@@ -116,7 +118,7 @@ export async function runCommand(names: readonly string[], options: RunCommandOp
         throw e;
       }
       process.stderr.write(`${result.ok ? 'pass' : 'FAIL'}\n`);
-      results.push({ seed, ok: result.ok, dir: result.dir, timings: result.timings, failures: result.outcomes.filter((o) => !o.ok).map((o) => `expected ${o.expected}, found ${o.found}`) });
+      results.push({ seed, ok: result.ok, dir: result.dir, timings: result.timings, failures: result.outcomes.filter((o) => !o.ok).map((o) => `expected ${o.expected}, found ${o.found}`), ...(result.replayStats === undefined ? {} : { replay: result.replayStats }) });
       if (format === 'text') write(formatRun(result, repeat === 1));
       if (!result.ok) failed = true;
       // A passing repeat leaves nothing behind; failures keep their artefacts for inspection.

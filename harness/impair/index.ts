@@ -34,5 +34,7 @@ export {
   type StageParser,
 } from './registry.js';
 export { reorder, type ReorderOptions } from './reorder.js';
-export { replayDecisions } from './replay.js';
+export { formatImpairmentLog, parseImpairmentLog, RECORDING_VERSION, type ImpairmentRecording } from './recording.js';
+export { createReplayCounter, replayDecisions, type ReplayCounter } from './replay.js';
+export { createSegmentIdentifier, describeSegment, segmentKey, type SegmentIdentity } from './segment-identity.js';
 export { only, sometimes } from './wrappers.js';
