@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Analysis } from '../../analyzer/analysis-result.js';
 import { analyzeCapture } from '../../analyzer/analyze-capture.js';
-import { EnvironmentError, ExpectationError } from '../../analyzer/errors.js';
+import { ConfigError, EnvironmentError, ExpectationError } from '../../analyzer/errors.js';
 import { AgentProcess, type SpawnAgent } from '../agents/agent-process.js';
 import type { BrowserAgentConfig } from '../agents/browser-agent.js';
 import type { ClientAgentConfig } from '../agents/client-agent.js';
@@ -15,6 +15,7 @@ import type { ServerAgentConfig } from '../agents/server-agent.js';
 import { loadCertificate } from '../certs.js';
 import { browserTimeline, chromiumProblem } from '../clients/chromium-client.js';
 import type { ClientStepResult, TimedClientAction } from '../clients/client-script.js';
+import { chain } from '../impair/chain.js';
 import { delay } from '../impair/delay.js';
 import type { ImpairDecision, Impairment } from '../impair/impairment.js';
 import { formatImpairmentLog, type ImpairmentRecording } from '../impair/recording.js';
@@ -173,6 +174,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   let decisions: ImpairDecision[];
   // Before any namespace exists: a run that needs Chromium fails at once, in one line, without it.
   checkScenarioEnvironment(scenario);
+  if (options.replay !== undefined) checkReplayChains(options.replay, { uplink, downlink });
   try {
     phase('topology');
     let t = performance.now();
@@ -286,6 +288,19 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     await stopAgents(agents);
     if (proxy) await proxy.stop().catch(() => {});
     if (topology) await topology.close();
+  }
+}
+
+/**
+ * A recording replays only over the chains it was made with (their labels are in its header).
+ * @throws ConfigError naming both chains.
+ */
+function checkReplayChains(recording: ImpairmentRecording, chains: { uplink: readonly Impairment[]; downlink: readonly Impairment[] }): void {
+  for (const direction of ['uplink', 'downlink'] as const) {
+    const label = chain(...chains[direction]).label;
+    if (recording[direction] !== label) {
+      throw new ConfigError(`replay: the recording's ${direction} chain was "${recording[direction]}" but this run's is "${label}"; replay it with the same scenario and impairment options`);
+    }
   }
 }
 

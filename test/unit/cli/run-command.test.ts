@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ownerPidOf } from '../../../harness/cleanup.js';
@@ -60,6 +60,14 @@ describe('wirelab run, list and cleanup', function () {
     const r = isRoot ? wirelab(['run', 'tcp-handshake', '--out', out], [], 65534) : wirelab(['run', 'tcp-handshake', '--out', out]);
     expect(r.status).to.equal(2);
     expect(r.stderr).to.match(/^error \[ERR_ENVIRONMENT\]: network namespaces need root: /m);
+  });
+
+  it('refuses to replay a recording over other chains than it was made with, before any namespace exists', () => {
+    const log = join(out, 'other-impairments.jsonl');
+    writeFileSync(log, `${JSON.stringify({ recording: 2, seed: 11, uplink: 'delay 87.5ms', downlink: 'delay 87.5ms' })}\n`);
+    const r = wirelab(['run', 'fast-retransmission', '--replay-impairments', log, '--out', out]);
+    expect(r.status).to.equal(2);
+    expect(r.stderr).to.match(/^error \[ERR_CONFIG\]: replay: the recording's uplink chain was "delay 87.5ms" but this run's is "delay 20ms"; replay it with the same scenario and impairment options$/m);
   });
 
   it('says how to install libpcap when the cap binding cannot load', function () {
