@@ -5,6 +5,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Analysis } from '../../analyzer/analysis-result.js';
+import { isEnvironmentError } from '../../analyzer/errors.js';
 import { parseImpairmentLog } from '../impair/recording.js';
 import type { ReplayStats } from '../proxy/impairment-proxy.js';
 import type { Scenario } from './define-scenario.js';
@@ -30,6 +31,20 @@ export function conversationFlagCounts(analysis: Analysis): string {
 /** "stream 0: duplicate_ack, lost_segment; stream 1: none": which flags each conversation has, not how many. */
 export function conversationPhenomena(flagCounts: string): string {
   return flagCounts.replace(/ \d+(?=,|;|$)/g, '');
+}
+
+/**
+ * Runs `run` up to three times while it fails with ERR_ENVIRONMENT: on a loaded machine an agent may
+ * not be ready within its 15 s; that says nothing about replay.
+ */
+async function withRetries<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (e) {
+      if (attempt >= 3 || !isEnvironmentError(e)) throw e;
+    }
+  }
 }
 
 /** One replay's outcome. */
@@ -64,7 +79,7 @@ export async function checkReplay(
   options: { seed: number; replays: number; outDir: string; baseline?: boolean; onTrial?: (trial: ReplayTrial, k: number) => void },
 ): Promise<ReplayCheck> {
   const originalDir = join(options.outDir, scenario.name, 'original');
-  const first = await runScenario(scenario, { seed: options.seed, runDir: originalDir });
+  const first = await withRetries(() => runScenario(scenario, { seed: options.seed, runDir: originalDir }));
   const original = conversationFlagCounts(first.analysis);
   const logPath = join(originalDir, 'impairments.jsonl');
   const trials: ReplayTrial[] = [];
@@ -74,11 +89,11 @@ export async function checkReplay(
     // The baseline reruns the seed without the recording: how reproducible the scenario is on its own here.
     let trial: ReplayTrial;
     try {
-      const result = await runScenario(scenario, options.baseline === true ? { seed: options.seed, runDir } : { replay: recording, runDir });
+      const result = await withRetries(() => runScenario(scenario, options.baseline === true ? { seed: options.seed, runDir } : { replay: recording, runDir }));
       const flags = conversationFlagCounts(result.analysis);
       trial = { same: flags === original, samePhenomena: conversationPhenomena(flags) === conversationPhenomena(original), flags, stats: result.replayStats };
     } catch (e) {
-      // A run that could not run (an agent not ready in time on a loaded machine) counts as not reproduced.
+      // A run that could not start even on the third try counts as not reproduced.
       trial = { same: false, samePhenomena: false, flags: `run failed: ${(e as Error).message}`, stats: undefined };
     }
     trials.push(trial);
