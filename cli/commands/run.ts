@@ -17,7 +17,7 @@ export function register(program: Command, run: CommandRunner): void {
     .option('--repeat <n>', 'run each scenario N times and report the pass rate', '1')
     .option('--uplink <expr>', 'replace the client→server impairments, e.g. "drop-nth 3 data"')
     .option('--downlink <expr>', 'replace the server→client impairments, e.g. "delay 50ms | drop-nth 20 data"')
-    .option('--replay-impairments <file>', "repeat an earlier run's decisions from its impairments.jsonl")
+    .option('--replay-impairments <file>', "replay an earlier run from its impairments.jsonl (its seed and chains; its decisions on the same segments)")
     .option('--format <format>', 'text or json', 'text')
     .action((names: string[], opts: RunCommandOptions) =>
       run(async () => (await import('../actions/run.js')).runCommand(names, opts)),
