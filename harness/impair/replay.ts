@@ -17,6 +17,8 @@ interface Plan {
   readonly holdsMs: number[];
   captureDrop: boolean;
   reordered: boolean;
+  /** For a reorder: the segment it was released behind (from the recorded `afterFrame`). */
+  after: SegmentIdentity | undefined;
   /** True when something other than delays happened to it (the plans a resegmented run looks for by byte range). */
   discrete: boolean;
 }
@@ -36,19 +38,24 @@ export function createReplayCounter(): ReplayCounter {
 /** The recorded segments of one direction, by segment key. */
 export function planReplay(decisions: readonly ImpairDecision[], direction: Direction): ReadonlyMap<string, Plan> {
   const plans = new Map<string, Plan>();
+  const segmentOfFrame = new Map<number, SegmentIdentity>();
+  for (const d of decisions) if (d.direction === direction && d.segment !== undefined) segmentOfFrame.set(d.frame, d.segment);
   for (const d of decisions) {
     if (d.direction !== direction || d.segment === undefined || d.frame < 1) continue;
     const key = segmentKey(direction, d.segment);
     let plan = plans.get(key);
     if (plan === undefined) {
-      plan = { key, segment: d.segment, decisions: [], holdsMs: [], captureDrop: false, reordered: false, discrete: false };
+      plan = { key, segment: d.segment, decisions: [], holdsMs: [], captureDrop: false, reordered: false, after: undefined, discrete: false };
       plans.set(key, plan);
     }
     if (d.action === 'release') plan.holdsMs.push(d.queueMs ?? 0);
     // The capture frame was the original run's; the replay's own capture numbers its frames anew.
     else if (d.action !== 'pass') plan.decisions.push(withoutCaptureFrame(d));
     if (d.action === 'capture-drop') plan.captureDrop = true;
-    if (d.action === 'reorder') plan.reordered = true;
+    if (d.action === 'reorder') {
+      plan.reordered = true;
+      plan.after = d.afterFrame === undefined ? undefined : segmentOfFrame.get(d.afterFrame);
+    }
     if (d.action !== 'release' && d.action !== 'pass' && d.action !== 'delay') plan.discrete = true;
   }
   return plans;
@@ -68,6 +75,23 @@ interface Owned {
   readonly arrivedMs: number;
   /** The plan's copies are out (or scheduled): whatever else the chain releases of this frame is discarded. */
   settled: boolean;
+}
+
+/** How long a replayed reorder waits for its segment beyond its recorded hold before it goes anyway. */
+const REORDER_GRACE_MS = 200;
+
+/** A reordered frame waiting for the segment it goes behind. */
+interface Held {
+  readonly o: Owned;
+  readonly after: SegmentIdentity;
+  readonly dueMs: number;
+}
+
+/** True when `d` is the segment a reorder waits for, or, resegmented, a later one of the same connection. */
+function isBehind(d: Datagram, after: SegmentIdentity): boolean {
+  const s = d.segment;
+  if (s === undefined || s.conn !== after.conn) return false;
+  return after.len === 0 ? s.len === 0 && s.seq === after.seq && s.occurrence >= after.occurrence : s.len > 0 && s.seq >= after.seq;
 }
 
 /** Copies the replay sends itself, at their recorded hold time; equal times keep their push order. */
@@ -108,6 +132,7 @@ export function replayDecisions(decisions: readonly ImpairDecision[], direction:
 function createReplay(label: string, plans: ReadonlyMap<string, Plan>, recipe: Impairment, counter: ReplayCounter, ctx: ImpairContext): Impairment {
   const owned = new Map<number, Owned>();
   const side = new SideQueue();
+  let held: Held[] = [];
   const discrete = [...plans.values()].filter((p) => p.discrete);
   const chain = recipe.start({
     ...ctx,
@@ -130,6 +155,26 @@ function createReplay(label: string, plans: ReadonlyMap<string, Plan>, recipe: I
     );
     return covering ?? exact;
   }
+  /** The plan's copies of `o`, as sent: marked for the capture as recorded, every copy but the first with its own buffer. */
+  function copies(o: Owned): Datagram[] {
+    return o.plan.holdsMs.map((_, i) => ({ ...o.d, captureDrop: o.plan.captureDrop, ...(i === 0 ? {} : { data: Buffer.from(o.d.data) }) }));
+  }
+  /** `out` with each held reorder placed right behind the segment it waits for, and those whose wait ran out at the end. */
+  function placeHeld(out: readonly Datagram[], nowMs: number): Datagram[] {
+    if (held.length === 0) return [...out];
+    const placed: Datagram[] = [];
+    for (const d of out) {
+      placed.push(d);
+      const due = held.filter((h) => h.o.d.direction === d.direction && isBehind(d, h.after));
+      if (due.length === 0) continue;
+      held = held.filter((h) => !due.includes(h));
+      for (const h of due) placed.push(...copies(h.o));
+    }
+    const expired = held.filter((h) => h.dueMs <= nowMs);
+    held = held.filter((h) => h.dueMs > nowMs);
+    for (const h of expired) placed.push(...copies(h.o));
+    return placed;
+  }
   /** Schedules the plan's copies at their recorded hold times; the chain's copies are discarded from now on. */
   function settle(o: Owned, nowMs: number): void {
     o.settled = true;
@@ -149,8 +194,15 @@ function createReplay(label: string, plans: ReadonlyMap<string, Plan>, recipe: I
         const o: Owned = { plan, d, arrivedMs: nowMs, settled: false };
         owned.set(d.frame, o);
         for (const decision of plan.decisions) ctx.report({ ...decision, frame: d.frame });
-        // Dropped: nothing to send. Reordered: its recorded hold time is its place in the flow.
-        if (plan.holdsMs.length === 0 || plan.reordered) settle(o, nowMs);
+        if (plan.holdsMs.length === 0) {
+          settle(o, nowMs); // dropped: nothing to send
+        } else if (plan.reordered && plan.after !== undefined) {
+          // Reordered: it goes right behind the segment it went behind, whenever that comes.
+          o.settled = true;
+          held.push({ o, after: plan.after, dueMs: nowMs + plan.holdsMs[0]! + REORDER_GRACE_MS });
+        } else if (plan.reordered) {
+          settle(o, nowMs);
+        }
       }
       chain.offer(d, nowMs);
     },
@@ -168,10 +220,11 @@ function createReplay(label: string, plans: ReadonlyMap<string, Plan>, recipe: I
         }
       }
       out.push(...side.take(nowMs));
-      return out;
+      return placeHeld(out, nowMs);
     },
     nextDueMs(nowMs) {
-      const mine = side.nextDueMs();
+      let mine = side.nextDueMs();
+      for (const h of held) if (mine === undefined || h.dueMs < mine) mine = h.dueMs;
       const theirs = chain.nextDueMs(nowMs);
       if (mine === undefined) return theirs;
       return theirs === undefined ? mine : Math.min(mine, theirs);
@@ -186,7 +239,10 @@ function createReplay(label: string, plans: ReadonlyMap<string, Plan>, recipe: I
           for (const [i] of o.plan.holdsMs.entries()) out.push({ ...d, captureDrop: o.plan.captureDrop, ...(i === 0 ? {} : { data: Buffer.from(d.data) }) });
         }
       }
-      return [...out, ...side.flush()];
+      const all = [...out, ...side.flush()];
+      const rest = held.flatMap((h) => copies(h.o));
+      held = [];
+      return [...placeHeld(all, Number.NEGATIVE_INFINITY), ...rest];
     },
     start: (next) => createReplay(label, plans, recipe, counter, next),
   };

@@ -66,6 +66,17 @@ describe('replayDecisions', () => {
     for (const r of replayed.released) expect(r.atMs - (r.d.frame - 1), `frame ${r.d.frame}`).to.equal(40);
   });
 
+  it('sends a reordered segment right behind the segment it went behind, even when that comes later than recorded', () => {
+    const reorder = chain(...parseImpairments('reorder 1 after 1 nth 3 data'));
+    const frames = trafficMix(12);
+    const original = drive(reorder, frames, 1);
+    const recorded = record(frames, original);
+    // Replayed with frames 10 ms apart instead of 1 ms: the recorded hold would release the segment too early.
+    const replayed = drive(replayDecisions(recorded, 'downlink', reorder), frames, 1, 10);
+    const order = (r: typeof original): string[] => r.released.map((x) => `${x.d.segment!.seq}#${x.d.segment!.occurrence}`);
+    expect(order(replayed)).to.deep.equal(order(original));
+  });
+
   it('ignores the other direction', () => {
     const frames = trafficMix(3);
     const uplinkDrop: ImpairDecision = { frame: 2, direction: 'uplink', action: 'drop', impairment: 'x', segment: frames[1]!.segment! };
