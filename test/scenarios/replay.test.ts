@@ -39,7 +39,7 @@ describe('impairment replay', function () {
   after(() => rm(out, { recursive: true, force: true }));
 
   for (const name of SCENARIOS) {
-    it(`@netns ${name}: ${REPLAYS} replays of a run's impairments.jsonl repeat its decisions and flag counts`, async function () {
+    it(`@netns ${name}: ${REPLAYS} replays of a run's impairments.jsonl repeat its decisions on the same segments${BAR ? ' and its flag counts' : ''}`, async function () {
       if (process.getuid?.() !== 0) skipBecause(this, 'needs root for namespaces, veths and libpcap; run npm run test:netns as root');
       const scenario = findScenario(name)!;
       const original = await runScenario(scenario, { seed: 11, runDir: join(out, name, 'original') });
