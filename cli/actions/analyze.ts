@@ -9,7 +9,7 @@ import { ConfigError } from '../../analyzer/errors.js';
 import { parseEpoch } from '../../analyzer/report/frame-record.js';
 import { formatPacketLine, formatTextReport } from '../../analyzer/report/text.js';
 import { toJsonReport } from '../../analyzer/report/json.js';
-import { createOutput } from '../output.js';
+import { createOutput, type Output } from '../output.js';
 
 /** Options of `wirelab analyze`. */
 export interface AnalyzeCommandOptions {
@@ -37,14 +37,13 @@ function resolveFlagIds(flags: readonly string[]): Set<string> {
   return out;
 }
 
-/** Runs `wirelab analyze`; resolves to the exit code. */
-export async function analyzeCommand(file: string, options: AnalyzeCommandOptions): Promise<number> {
+/** Runs `wirelab analyze`, writing to `out` (default stdout); resolves to the exit code. */
+export async function analyzeCommand(file: string, options: AnalyzeCommandOptions, out: Output = createOutput()): Promise<number> {
   if (!FORMATS.includes(options.format)) {
     throw new ConfigError(`--format must be one of ${FORMATS.join(', ')} (got "${options.format}")`);
   }
   const streams = options.stream === undefined || options.stream.length === 0 ? undefined : new Set(options.stream);
   const flagIds = options.flag === undefined || options.flag.length === 0 ? undefined : resolveFlagIds(options.flag);
-  const out = createOutput();
   const flaggedFrames = new Set<number>();
   const wanted = (record: FrameRecord): boolean => {
     if (streams !== undefined && (record.stream === null || !streams.has(record.stream))) return false;
