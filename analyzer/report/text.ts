@@ -93,7 +93,7 @@ const SEVERITY_TITLE: Readonly<Record<string, string>> = {
 };
 
 /** The expert summary: per severity, each distinct summary text with its count (like `tshark -z expert`). */
-export function formatExpertSummary(analysis: Analysis): string {
+export function formatExpertSummary(analysis: Pick<Analysis, 'expertSummary'>): string {
   const out: string[] = [];
   let severity = '';
   for (const row of analysis.expertSummary) {
@@ -109,7 +109,7 @@ export function formatExpertSummary(analysis: Analysis): string {
 
 /** The whole text report (packet list only when `packets` is given). */
 export function formatTextReport(
-  analysis: Analysis,
+  analysis: Pick<Analysis, 'conversations' | 'parallelConnections' | 'expertSummary'>,
   options: { readonly streams?: ReadonlySet<number> } = {},
 ): string {
   const out: string[] = [];
