@@ -376,6 +376,16 @@ export async function analyzeCapture(input: CaptureInput, options: AnalyzeOption
     pass = await runPass(input, named, keepFrames || onFrame !== undefined);
     if (onFrame !== undefined) for (const record of pass.records) onFrame(record);
   }
-  const { findingStore, completenessOf: _completenessOf, ...summary } = pass.summary;
-  return { ...summary, frames: keepFrames ? pass.records : [], findings: [...findingStore] };
+  const s = pass.summary;
+  return {
+    source: s.source,
+    frameCount: s.frameCount,
+    frames: keepFrames ? pass.records : [],
+    findings: [...s.findingStore],
+    conversations: s.conversations,
+    parallelConnections: s.parallelConnections,
+    expertCounts: s.expertCounts,
+    expertSummary: s.expertSummary,
+    readError: s.readError,
+  };
 }
