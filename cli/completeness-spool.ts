@@ -8,9 +8,13 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Lines held in memory before the spool moves to disk. */
-const MEMORY_BYTES = 32 * 1024 * 1024;
-const READ_BYTES = 4 * 1024 * 1024;
+/**
+ * Characters held in memory before they go to disk: few, so lines die young (never promoted to the
+ * old generation, which V8 lets grow with garbage) and since lines are two-byte strings (the
+ * Info column's arrow) and each spill briefly holds them twice more (joined, encoded).
+ */
+const MEMORY_CHARS = 32 * 1024;
+const READ_BYTES = 64 * 1024;
 const PLACEHOLDER = '"completeness":null';
 const NO_STREAM = -1;
 
@@ -30,7 +34,7 @@ function patch(line: string, stream: number, completenessOf: (stream: number) =>
 }
 
 /** Creates an empty spool. */
-export function createCompletenessSpool(memoryBytes: number = MEMORY_BYTES): CompletenessSpool {
+export function createCompletenessSpool(memoryChars: number = MEMORY_CHARS): CompletenessSpool {
   let lines: string[] = [];
   let streams: number[] = [];
   let held = 0;
@@ -47,7 +51,7 @@ export function createCompletenessSpool(memoryBytes: number = MEMORY_BYTES): Com
       rmSync(dir, { recursive: true, force: true });
     }
     const parts: string[] = [];
-    for (let i = 0; i < lines.length; i++) parts.push(`${streams[i]}\t${lines[i]}\n`);
+    for (let i = 0; i < lines.length; i++) parts.push(String(streams[i]), '\t', lines[i]!, '\n');
     const bytes = Buffer.from(parts.join(''), 'utf8');
     for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off, spilled + off);
     spilled += bytes.length;
@@ -61,7 +65,7 @@ export function createCompletenessSpool(memoryBytes: number = MEMORY_BYTES): Com
       lines.push(line);
       streams.push(stream ?? NO_STREAM);
       held += line.length;
-      if (held >= memoryBytes) spill();
+      if (held >= memoryChars) spill();
     },
     drain(completenessOf, write): void {
       if (fd === undefined) {
