@@ -2,13 +2,15 @@
  * analyze.ts: `wirelab analyze FILE|-`: a Wireshark-like packet list, conversations and expert
  * summary, or JSON Lines in the tshark oracle's schema, or one JSON document.
  */
-import { analyzeCapture } from '../../analyzer/analyze-capture.js';
-import type { Analysis, FrameRecord } from '../../analyzer/analysis-result.js';
+import { analyzeFrames } from '../../analyzer/analyze-capture.js';
+import type { AnalyzedFrame } from '../../analyzer/analyze-capture.js';
+import type { CaptureSummary } from '../../analyzer/analysis-result.js';
 import { Expert } from '../../analyzer/analysis/expert.js';
 import { ConfigError } from '../../analyzer/errors.js';
-import { parseEpoch } from '../../analyzer/report/frame-record.js';
+import { buildFrameRecord, parseEpoch } from '../../analyzer/report/frame-record.js';
+import { writeJsonReport } from '../../analyzer/report/json-stream.js';
 import { formatPacketLine, formatTextReport } from '../../analyzer/report/text.js';
-import { toJsonReport } from '../../analyzer/report/json.js';
+import { createCompletenessSpool } from '../completeness-spool.js';
 import { createOutput, type Output } from '../output.js';
 
 /** Options of `wirelab analyze`. */
@@ -37,52 +39,47 @@ function resolveFlagIds(flags: readonly string[]): Set<string> {
   return out;
 }
 
-/** Runs `wirelab analyze`, writing to `out` (default stdout); resolves to the exit code. */
+/** Runs `wirelab analyze`, writing to `out` (default stdout); resolves to the exit code. Reads the capture once, in every format. */
 export async function analyzeCommand(file: string, options: AnalyzeCommandOptions, out: Output = createOutput()): Promise<number> {
   if (!FORMATS.includes(options.format)) {
     throw new ConfigError(`--format must be one of ${FORMATS.join(', ')} (got "${options.format}")`);
   }
   const streams = options.stream === undefined || options.stream.length === 0 ? undefined : new Set(options.stream);
   const flagIds = options.flag === undefined || options.flag.length === 0 ? undefined : resolveFlagIds(options.flag);
-  const flaggedFrames = new Set<number>();
-  const wanted = (record: FrameRecord): boolean => {
-    if (streams !== undefined && (record.stream === null || !streams.has(record.stream))) return false;
-    if (flagIds !== undefined && !flaggedFrames.has(record.frame)) return false;
+  // A frame's findings are all known when it is analysed, so both filters apply at once.
+  const wanted = ({ step, findings }: AnalyzedFrame): boolean => {
+    if (streams !== undefined && (step.tcp === undefined || !streams.has(step.tcp.stream))) return false;
+    if (flagIds !== undefined && !findings.some((f) => flagIds.has(f.id))) return false;
     return true;
   };
-  let analysis: Analysis;
+  let summary: CaptureSummary;
   if (options.format === 'json') {
-    analysis = await analyzeCapture(file, { keepFrames: false });
-    out.write(`${JSON.stringify(toJsonReport(analysis, streams, flagIds), null, 2)}\n`);
+    summary = await analyzeFrames(file);
+    writeJsonReport(summary, (text) => out.write(text), streams, flagIds);
+  } else if (options.format === 'jsonl') {
+    // Each line carries its stream's final completeness: the spool holds lines until the end.
+    const spool = createCompletenessSpool();
+    summary = await analyzeFrames(file, { keepFindings: false }, (frame) => {
+      if (!wanted(frame)) return;
+      spool.add(JSON.stringify(buildFrameRecord(frame.step, frame.findings)), frame.step.tcp?.stream ?? null);
+    });
+    spool.drain((stream) => summary.completenessOf(stream), (text) => out.write(text));
   } else {
-    // Frame filters by flag need the findings first, so they keep records in memory.
-    const stream = flagIds === undefined;
+    // Times are relative to the first frame listed, or to the capture's first frame with --flag.
     let startNs: bigint | undefined;
-    const emit = (record: FrameRecord): void => {
-      if (!wanted(record)) return;
-      if (options.format === 'jsonl') {
-        out.write(`${JSON.stringify(record)}\n`);
-      } else if (options.packets) {
-        if (startNs === undefined) startNs = parseEpoch(record.time_epoch);
-        out.write(`${formatPacketLine(record, startNs)}\n`);
-      }
-    };
-    analysis = await analyzeCapture(
-      file,
-      stream ? { keepFrames: false, keepFindings: false, onFrame: emit } : { keepFrames: true },
-    );
-    if (!stream) {
-      for (const f of analysis.findings) if (flagIds!.has(f.id)) flaggedFrames.add(f.frame);
-      const first = analysis.frames[0];
-      startNs = first === undefined ? 0n : parseEpoch(first.time_epoch);
-      for (const record of analysis.frames) emit(record);
-    }
-    if (options.format === 'text') {
-      out.write(`\n${formatTextReport(analysis, streams === undefined ? {} : { streams })}\n`);
-    }
+    const onFrame = !options.packets
+      ? undefined
+      : (frame: AnalyzedFrame): void => {
+          if (startNs === undefined && flagIds !== undefined) startNs = frame.step.packet.frame.timestampNs;
+          if (!wanted(frame)) return;
+          const record = buildFrameRecord(frame.step, frame.findings);
+          if (startNs === undefined) startNs = parseEpoch(record.time_epoch);
+          out.write(`${formatPacketLine(record, startNs)}\n`);
+        };
+    summary = await analyzeFrames(file, { keepFindings: false }, onFrame);
+    out.write(`\n${formatTextReport(summary, streams === undefined ? {} : { streams })}\n`);
   }
   await out.end();
-  if (analysis.readError !== undefined) throw analysis.readError;
+  if (summary.readError !== undefined) throw summary.readError;
   return 0;
 }
-
