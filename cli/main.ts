@@ -7,6 +7,7 @@ import { isExpectationError, isHarnessError } from '../analyzer/errors.js';
 import { register as registerAnalyze } from './commands/analyze.js';
 import { register as registerCleanup } from './commands/cleanup.js';
 import { register as registerList } from './commands/list.js';
+import { register as registerExplain } from './commands/explain.js';
 import { register as registerRun } from './commands/run.js';
 import { register as registerServe } from './commands/serve.js';
 
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   registerList(program, run);
   registerCleanup(program, run);
   registerServe(program, run);
+  registerExplain(program, run);
   return program;
 }
 
