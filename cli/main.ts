@@ -8,6 +8,7 @@ import { register as registerAnalyze } from './commands/analyze.js';
 import { register as registerCleanup } from './commands/cleanup.js';
 import { register as registerList } from './commands/list.js';
 import { register as registerExplain } from './commands/explain.js';
+import { register as registerReport } from './commands/report.js';
 import { register as registerRun } from './commands/run.js';
 import { register as registerServe } from './commands/serve.js';
 
@@ -49,6 +50,7 @@ export function buildProgram(): Command {
   registerCleanup(program, run);
   registerServe(program, run);
   registerExplain(program, run);
+  registerReport(program, run);
   return program;
 }
 
