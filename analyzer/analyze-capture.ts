@@ -38,8 +38,10 @@ export interface AnalyzeOptions extends PipelineOptions {
   /** Keep every finding in `Analysis.findings` (default true); counts and the expert summary are always kept. */
   readonly keepFindings?: boolean;
   /**
-   * Called with each per-frame record, in frame order, with its final completeness. For a file path
-   * this reads the file twice (like `tshark -2`) so that memory stays proportional to open flows.
+   * Called with each per-frame record, in frame order. For a file path this reads the file twice (like
+   * `tshark -2`) so each record has its stream's final completeness and memory stays proportional to
+   * open flows. For standard input or a stream (without keepFrames) records are handed over as the
+   * frames arrive, completeness null: the conversations' reports carry the final values.
    */
   readonly onFrame?: (record: FrameRecord) => void;
   /** Called every `progressEveryFrames` frames with the number of frames analysed so far. */
@@ -230,14 +232,14 @@ async function runPass(
   input: CaptureInput,
   options: AnalyzeOptions,
   collect: boolean,
-  emit?: { final: CaptureSummary; onFrame: (record: FrameRecord) => void },
+  emit?: { final: CaptureSummary | undefined; onFrame: (record: FrameRecord) => void },
 ): Promise<PassOutput> {
   const records: MutableFrameRecord[] = [];
   const pendingStream: number[] = [];
   const summary = await analyzeFrames(input, options, ({ step, findings }) => {
     if (emit !== undefined) {
       const record = buildFrameRecord(step, findings);
-      record.completeness = step.tcp === undefined ? null : (emit.final.completenessOf(step.tcp.stream) ?? null);
+      record.completeness = step.tcp === undefined || emit.final === undefined ? null : (emit.final.completenessOf(step.tcp.stream) ?? null);
       emit.onFrame(record);
     } else if (collect) {
       records.push(buildFrameRecord(step, findings));
@@ -372,6 +374,10 @@ export async function analyzeCapture(input: CaptureInput, options: AnalyzeOption
     // tshark -2 style: the first pass learns each stream's final completeness, the second emits.
     const first = await runPass(input, { ...named, keepFindings: false }, false);
     pass = await runPass(input, named, false, { final: first.summary, onFrame });
+  } else if (onFrame !== undefined && !keepFrames) {
+    // A pipe cannot be read twice: each record goes out as its frame arrives (live, like tshark
+    // without -2), with completeness null; each conversation's report carries the final value.
+    pass = await runPass(input, named, false, { final: undefined, onFrame });
   } else {
     pass = await runPass(input, named, keepFrames || onFrame !== undefined);
     if (onFrame !== undefined) for (const record of pass.records) onFrame(record);

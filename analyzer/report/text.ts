@@ -4,6 +4,7 @@
  */
 import type { Analysis, ConversationReport, FrameRecord } from '../analysis-result.js';
 import { parseEpoch } from './frame-record.js';
+import { formatCompleteness } from './lab-facts.js';
 
 // Tunnel and shim layers as Wireshark's Protocol column spells them.
 const TUNNEL_NAMES: Readonly<Record<string, string>> = {
@@ -83,7 +84,7 @@ function ms(ns: number | undefined): string {
 export function formatConversation(c: ConversationReport): string {
   const lines: string[] = [];
   lines.push(
-    `stream ${c.stream}: ${c.client.address}:${c.client.port} → ${c.server.address}:${c.server.port}  frames ${c.firstFrame}–${c.lastFrame}  completeness ${c.completeness}`,
+    `stream ${c.stream}: ${c.client.address}:${c.client.port} → ${c.server.address}:${c.server.port}  frames ${c.firstFrame}–${c.lastFrame}  completeness ${formatCompleteness(c.completeness)}`,
   );
   const h = c.handshake;
   const hs = h.complete

@@ -56,6 +56,13 @@ export async function analyzeCommand(file: string, options: AnalyzeCommandOption
   if (options.format === 'json') {
     summary = await analyzeFrames(file);
     writeJsonReport(summary, (text) => out.write(text), streams, flagIds);
+  } else if (options.format === 'jsonl' && file === '-') {
+    // A pipe cannot wait for the end (it may be a live capture): each line goes out as its frame
+    // arrives, completeness null; the conversations' reports carry the final value.
+    summary = await analyzeFrames(file, { keepFindings: false }, (frame) => {
+      if (!wanted(frame)) return;
+      out.write(`${JSON.stringify(buildFrameRecord(frame.step, frame.findings))}\n`);
+    });
   } else if (options.format === 'jsonl') {
     // Each line carries its stream's final completeness: the spool holds lines until the end.
     const spool = createCompletenessSpool();
