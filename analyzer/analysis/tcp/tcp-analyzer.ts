@@ -3,7 +3,7 @@
  * No I/O, no clock: time comes only from frame.timestampNs. Must not import capture/, harness/ or cap.
  */
 import { ConfigError } from '../../errors.js';
-import { formatIp, isSegment as importedIsSegment, TcpFlag } from '../../packet/packet.js';
+import { formatIp, isMalformedIssue, isSegment as importedIsSegment, TcpFlag } from '../../packet/packet.js';
 import type { IpHeader, Packet, TcpHeader } from '../../packet/packet.js';
 import { seqGt as importedSeqGt, seqLe as importedSeqLe, seqLt as importedSeqLt } from '../../packet/seq.js';
 import type { ExpertId } from '../expert.js';
@@ -296,7 +296,7 @@ class Analyzer implements TcpAnalyzer {
 
   push(p: Packet): TcpFrameAnalysis | undefined {
     if (this.originNs === undefined) this.originNs = p.frame.timestampNs;
-    if (p.issues.length > 0) this.counts['_ws.malformed']++;
+    if (p.issues.length > 0 && p.issues.some((issue) => isMalformedIssue(issue, p.frame))) this.counts['_ws.malformed']++;
     if (!isSegment(p)) {
       const quoted = p.icmp?.quoted;
       if (quoted?.tcp === undefined) return undefined;

@@ -114,6 +114,11 @@ export class TlsFrameInfo {
   readonly alerts: TlsAlertInfo[] = [];
   /** tshark raised an exception while dissecting TLS in this frame (e.g. a zero-length record at the end). */
   malformed = false;
+  /**
+   * A read passed the captured bytes of a segment cut by the snapshot length: TLS stopped there, and tshark
+   * shows `[Packet size limited during capture]`. Such a frame is reported even without a record.
+   */
+  truncated = false;
   /** Info column items, joined by `info`. */
   readonly infoItems: string[] = [];
 
@@ -125,7 +130,9 @@ export class TlsFrameInfo {
 
   /** tshark's Info column for the frame, e.g. `Server Hello, Change Cipher Spec, Encrypted Handshake Message`. */
   get info(): string {
-    return this.infoItems.join(', ');
+    const items = this.infoItems.join(', ');
+    // tshark appends the exception's text without a separator.
+    return this.truncated ? `${items}${CAPTURE_LIMITED_INFO}` : items;
   }
 
   /** The oracle's `tls` object, key for key. */
@@ -259,6 +266,8 @@ interface StreamState {
   readonly encryptedHandshakeFrames: [number | undefined, number | undefined];
 }
 
+/** What tshark appends to the Info column when a dissector reads past the captured bytes. */
+export const CAPTURE_LIMITED_INFO = '[Packet size limited during capture]';
 const INFO_CCS = 'Change Cipher Spec';
 const INFO_APP_DATA = 'Application Data';
 const INFO_ENCRYPTED_ALERT = 'Encrypted Alert';
@@ -270,6 +279,20 @@ const INFO_SSLV2_ENCRYPTED = 'Encrypted Data';
 
 function isKnownSessionVersion(version: number): boolean {
   return (version >= TlsVersion.Ssl3 && version <= TlsVersion.Tls13) || version === TlsVersion.Tlcp;
+}
+
+/**
+ * True when tshark's record recognition at `offset` reads a byte the snapshot length cut off: it reads byte 0,
+ * then byte 2 after an SSLv2-like first byte (≥ 0x80; exactly 0x80 once the version is known), or bytes 1–2
+ * after a valid content type. Our byte-pattern tests answer false instead of throwing.
+ */
+function recognitionReadsPastCapture(buf: Buffer, offset: number, versionKnown: boolean): boolean {
+  const captured = buf.length - offset;
+  if (captured >= 3) return false;
+  if (captured <= 0) return true;
+  const first = buf[offset];
+  if (versionKnown) return first === 0x80;
+  return first >= 0x80 || isValidContentType(first);
 }
 
 /** A private copy of a view, so that what is kept never pins a frame's read chunk. */
@@ -297,6 +320,13 @@ class FrameContext {
   out(): TlsFrameInfo {
     this.result ??= new TlsFrameInfo(this.input.frame, this.input.stream);
     return this.result;
+  }
+
+  /** tshark read past the captured bytes (a BoundsError): the frame's TLS ends here. Returns `reported`. */
+  cutByCapture(reported: number): number {
+    this.out().truncated = true;
+    this.aborted = true;
+    return reported;
   }
 
   /** The session side of this segment's sender (tshark's ssl_packet_from_server). */
@@ -366,8 +396,8 @@ export function createTlsAnalyzer(): TlsAnalyzer {
     const ctx = new FrameContext(input, st);
     desegment(ctx);
     const result = ctx.result;
-    if (result === undefined || result.records.length === 0) return null;
-    st.dissectedRecords = true;
+    if (result === undefined || (result.records.length === 0 && !result.truncated)) return null;
+    if (result.records.length > 0) st.dissectedRecords = true;
     return result;
   }
 
@@ -492,6 +522,8 @@ export function createTlsAnalyzer(): TlsAnalyzer {
       } else if (available < TLS_RECORD_HEADER_LENGTH) {
         needMore(ctx, canDesegment, offset, 0, reported);
         return true;
+      } else if (recognitionReadsPastCapture(buf, offset, v !== VERSION_UNKNOWN && v !== TlsVersion.Tls13)) {
+        next = ctx.cutByCapture(reported);
       } else if (v !== VERSION_UNKNOWN && v !== TlsVersion.Tls13) {
         next = isSslv2ClientHelloStart(buf, offset)
           ? parseSslv2Record(ctx, buf, offset, reported, canDesegment)
@@ -530,6 +562,7 @@ export function createTlsAnalyzer(): TlsAnalyzer {
     const v = st.version;
     const canDesegment = kind === BufferKind.Reassemblable;
     const available = reported - offset;
+    if (offset >= buf.length) return ctx.cutByCapture(reported);
     const type = buf[offset];
     // TLS 1.0–1.2 (RFC 2246 §6) ignore unknown records: the rest of the buffer goes with it.
     if ((v === TlsVersion.Tls10 || v === TlsVersion.Tls11 || v === TlsVersion.Tls12 || v === TlsVersion.Tlcp) && !isValidContentType(type)) {
@@ -537,6 +570,8 @@ export function createTlsAnalyzer(): TlsAnalyzer {
       return reported;
     }
     if (available < TLS_RECORD_HEADER_LENGTH) return needMore(ctx, canDesegment, offset, 0, reported);
+    // The snapshot length cut the header: tshark's read of version and length throws.
+    if (buf.length - offset < TLS_RECORD_HEADER_LENGTH) return ctx.cutByCapture(reported);
     const version = buf.readUInt16BE(offset + 1);
     const length = buf.readUInt16BE(offset + 3);
     if (!isValidContentType(type)) {
@@ -565,7 +600,9 @@ export function createTlsAnalyzer(): TlsAnalyzer {
     // tshark reads the first body byte to decide whether the record sets the version; past the captured
     // bytes that read throws and ends the frame's TLS (spec §4.2 step 6). A header-only record is complete.
     if (kind !== BufferKind.HeaderOnly && (bodyStart >= buf.length || bodyEnd > buf.length)) {
-      out.malformed = true;
+      // Past the reported length (a zero-length record at the end) it is malformed, else cut by the capture.
+      if (bodyStart >= reported) out.malformed = true;
+      else out.truncated = true;
       ctx.aborted = true;
       return reported;
     }
@@ -771,6 +808,7 @@ export function createTlsAnalyzer(): TlsAnalyzer {
   ): number {
     const st = ctx.state;
     const header = readSslv2RecordHeader(buf, offset);
+    if (header === undefined && buf.length < reported) return ctx.cutByCapture(reported);
     if (header === undefined) return needMore(ctx, canDesegment, offset, 0, reported);
     const available = reported - offset;
     const total = header.headerLength + header.length;
@@ -781,7 +819,8 @@ export function createTlsAnalyzer(): TlsAnalyzer {
       // Reading the message type throws before the version field is added.
       out.records.push({ type: null, version: null, length: null, opaque: false, handshake_types: [] });
       out.content_types.push(null);
-      out.malformed = true;
+      if (bodyStart >= reported) out.malformed = true;
+      else out.truncated = true;
       ctx.aborted = true;
       return reported;
     }
