@@ -21,6 +21,10 @@ import { createExpertTally } from './report/expert-tally.js';
 import type { ExpertTally } from './report/expert-tally.js';
 import type { Frame } from './packet/frame.js';
 import { createPipeline } from './pipeline.js';
+import { KeyLogBuilder } from './keys/key-log.js';
+import type { TlsKeyLog } from './keys/key-log.js';
+import { SecretsType } from './capture/capture-format.js';
+import type { CaptureInfo } from './capture/capture-parser.js';
 import type { PipelineOptions, PipelineResult } from './pipeline.js';
 import { buildFrameRecord } from './report/frame-record.js';
 import type { MutableFrameRecord } from './report/frame-record.js';
@@ -29,7 +33,14 @@ import type { MutableFrameRecord } from './report/frame-record.js';
 export type CaptureInput = string | NodeJS.ReadableStream | Iterable<Frame> | AsyncIterable<Frame>;
 
 /** Options of analyzeCapture. */
-export interface AnalyzeOptions extends PipelineOptions {
+export interface AnalyzeOptions extends Omit<PipelineOptions, 'tlsKeyLog'> {
+  /**
+   * TLS secrets to decrypt with (e.g. parsed `--keylog` files). Secrets in the capture's Decryption Secrets
+   * Blocks are used too unless `captureSecrets` is false.
+   */
+  readonly keyLog?: TlsKeyLog;
+  /** Use the capture's own Decryption Secrets Blocks (default true). */
+  readonly captureSecrets?: boolean;
   /** Name used in messages and in `Analysis.source` (default: the path, or "<stream>"). */
   readonly name?: string;
   /** Keep every per-frame record in `Analysis.frames` (default true; false keeps memory flat). */
@@ -50,6 +61,7 @@ export interface AnalyzeOptions extends PipelineOptions {
 }
 
 const DEFAULT_PARALLEL_WINDOW_MS = 1000;
+const TLS13_VERSION = 0x0304;
 /** Frames per batch taken from a synchronous iterable of frames. */
 const SYNC_BATCH_FRAMES = 4096;
 
@@ -72,12 +84,20 @@ function isFrameIterable(input: CaptureInput): input is Iterable<Frame> | AsyncI
  * is cut into batches; another async iterable yields one-frame batches (it pays an await per frame
  * anyway).
  */
-async function* batchesOf(input: CaptureInput, name: string, signal: AbortSignal | undefined): AsyncIterable<readonly Frame[]> {
+async function* batchesOf(
+  input: CaptureInput,
+  name: string,
+  signal: AbortSignal | undefined,
+  onInfo?: (info: CaptureInfo) => void,
+): AsyncIterable<readonly Frame[]> {
   if (isFrameIterable(input)) {
     const source = input as Partial<CaptureSource>;
     if (typeof source.batches === 'function') {
       // A readCapture() source handed in directly: take its batches too.
-      yield* source.batches();
+      for await (const batch of source.batches()) {
+        if (onInfo !== undefined && source.info !== undefined) onInfo(source.info);
+        yield batch;
+      }
       return;
     }
     if (Symbol.iterator in input) {
@@ -97,7 +117,12 @@ async function* batchesOf(input: CaptureInput, name: string, signal: AbortSignal
     return;
   }
   const options = signal === undefined ? { name } : { name, signal };
-  yield* readCapture(input as string | NodeJS.ReadableStream, options).batches();
+  const source = readCapture(input as string | NodeJS.ReadableStream, options);
+  for await (const batch of source.batches()) {
+    // Blocks before a batch's frames were parsed with them: their secrets apply to those frames.
+    onInfo?.(source.info);
+    yield batch;
+  }
 }
 
 /**
@@ -116,6 +141,7 @@ interface PassOutput {
   readonly expert: ExpertTally;
   readonly records: MutableFrameRecord[];
   readonly readError: CaptureFormatError | undefined;
+  readonly keyLogWarnings: readonly string[];
 }
 
 /**
@@ -130,7 +156,21 @@ async function runPass(
   collect: boolean,
   emit?: { finalStreams: readonly TcpConversation[]; onFrame: (record: FrameRecord) => void },
 ): Promise<PassOutput> {
-  const pipeline = createPipeline(options);
+  // One live key log: the given secrets, then those of each Decryption Secrets Block as it is read.
+  const keys = new KeyLogBuilder();
+  if (options.keyLog !== undefined) keys.addKeyLog(options.keyLog);
+  let secretsSeen = 0;
+  const onInfo =
+    options.captureSecrets === false
+      ? undefined
+      : (info: CaptureInfo): void => {
+          const blocks = info.decryptionSecrets;
+          for (; secretsSeen < blocks.length; secretsSeen++) {
+            const block = blocks[secretsSeen]!;
+            if (block.type === SecretsType.TlsKeyLog) keys.add(block.data.toString('utf8'), `${name} (decryption secrets block ${secretsSeen + 1})`);
+          }
+        };
+  const pipeline = createPipeline({ ...options, tlsKeyLog: keys });
   const findings: Finding[] = [];
   const keepFindings = options.keepFindings ?? true;
   const expert = createExpertTally();
@@ -140,7 +180,7 @@ async function runPass(
   let frameCount = 0;
   let readError: CaptureFormatError | undefined;
   try {
-    for await (const batch of batchesOf(input, name, options.signal)) {
+    for await (const batch of batchesOf(input, name, options.signal, onInfo)) {
       // Synchronous inside a batch; records are built only when someone will read them.
       for (let i = 0; i < batch.length; i++) {
         const step = pipeline.push(batch[i]!);
@@ -173,7 +213,8 @@ async function runPass(
     const record = records[i]!;
     record.completeness = conversation === undefined ? null : streamCompleteness(conversation);
   }
-  return { result, frameCount, findings, expert, records, readError };
+  const keyLogWarnings = keys.warnings.map((w) => `${w.source}:${w.line}: ${w.message}`);
+  return { result, frameCount, findings, expert, records, readError, keyLogWarnings };
 }
 
 function tlsSummaryOf(summary: TlsStreamSummary | undefined): TlsSummary | undefined {
@@ -182,7 +223,13 @@ function tlsSummaryOf(summary: TlsStreamSummary | undefined): TlsSummary | undef
     version: summary.versionName,
     cipherSuite: summary.cipherSuiteName,
     sni: summary.sni,
-    alpn: summary.alpnSelected !== undefined ? [summary.alpnSelected] : summary.alpnOffered,
+    // TLS 1.3 hides the server's choice in EncryptedExtensions: without keys only the offer is known.
+    alpn:
+      summary.alpnSelected !== undefined
+        ? [summary.alpnSelected]
+        : summary.version === TLS13_VERSION
+          ? []
+          : summary.alpnOffered,
     alpnOffered: summary.alpnOffered,
     clientHelloFrame: summary.clientHelloFrame,
     serverHelloFrame: summary.serverHelloFrame,
@@ -190,6 +237,9 @@ function tlsSummaryOf(summary: TlsStreamSummary | undefined): TlsSummary | undef
     encryptedHandshakeFrames: summary.encryptedHandshakeFrames.filter((f): f is number => f !== undefined),
     alerts: summary.alerts.map((a) => ({ frame: a.frame, level: a.level, desc: a.desc, text: a.text })),
     helloRetryRequest: summary.helloRetryRequestFrame !== undefined,
+    decrypted: summary.decrypted,
+    decryptionNotes: summary.decryptionNotes,
+    requests: summary.requests.map((r) => ({ ...r })),
   };
 }
 
@@ -311,6 +361,7 @@ export async function analyzeCapture(input: CaptureInput, options: AnalyzeOption
     expertCounts: pass.expert.counts,
     expertSummary: pass.expert.rows(),
     readError: pass.readError,
+    ...(pass.keyLogWarnings.length === 0 ? {} : { keyLogWarnings: pass.keyLogWarnings }),
   };
   return analysis;
 }

@@ -42,8 +42,9 @@ const LABELS: Readonly<Record<string, keyof SessionSecrets>> = {
 const HEX = /^[0-9a-fA-F]+$/;
 
 /** Collects key log texts; later lines for the same session and label replace earlier ones. */
-export class KeyLogBuilder {
-  private readonly sessions = new Map<string, SessionSecrets>();
+export class KeyLogBuilder implements TlsKeyLog {
+  /** Live: a TLS analyzer given the builder sees sessions added later. */
+  readonly sessions = new Map<string, SessionSecrets>();
   readonly warnings: KeyLogWarning[] = [];
 
   /** Adds the lines of one key log text. */
@@ -91,7 +92,13 @@ export class KeyLogBuilder {
     return this;
   }
 
-  /** The key log so far. */
+  /** Adds every session of another key log (its secrets win). */
+  addKeyLog(other: TlsKeyLog): this {
+    for (const [k, v] of other.sessions) this.sessions.set(k, { ...(this.sessions.get(k) ?? {}), ...v });
+    return this;
+  }
+
+  /** A copy of the key log so far. */
   build(): TlsKeyLog {
     return { sessions: new Map(this.sessions) };
   }

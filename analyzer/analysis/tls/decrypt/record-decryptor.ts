@@ -36,8 +36,13 @@ function xorNonce(iv: Buffer, seq: number): Buffer {
 
 /** One direction's record protection; `seq` counts the records it was given since its keys were set. */
 export class RecordDecryptor {
-  /** Records decrypted or tried since the keys were set: the next record's sequence number. */
+  /**
+   * The next record's sequence number: records decrypted since the keys were set. As tshark, a record that
+   * fails does not advance it (so after a lost record every later one fails, and a resent one decrypts).
+   */
   seq = 0;
+  /** Records that decrypted. */
+  decrypted = 0;
 
   /**
    * @param params the suite's parameters
@@ -57,11 +62,17 @@ export class RecordDecryptor {
    * if (r.ok) handle(r.type, r.plaintext);
    */
   decrypt(type: number, version: number, body: Buffer): DecryptResult {
-    const seq = this.seq++;
+    const seq = this.seq;
     try {
-      if (this.params.tls13) return this.decryptTls13(type, version, body, seq);
-      if (this.params.protection === 'cbc') return this.decryptCbc(type, version, body, seq);
-      return this.decryptTls12Aead(type, version, body, seq);
+      let result: DecryptResult;
+      if (this.params.tls13) result = this.decryptTls13(type, version, body, seq);
+      else if (this.params.protection === 'cbc') result = this.decryptCbc(type, version, body, seq);
+      else result = this.decryptTls12Aead(type, version, body, seq);
+      if (result.ok) {
+        this.seq++;
+        this.decrypted++;
+      }
+      return result;
     } catch {
       // node:crypto rejects what cannot be authenticated (and odd lengths) by throwing.
       return { ok: false, reason: 'authentication' };

@@ -48,6 +48,10 @@ export class SessionDecryption {
   readonly decryptors: [RecordDecryptor | undefined, RecordDecryptor | undefined] = [undefined, undefined];
   /** A side changed cipher: its records are encrypted from now on (decryptable or not). */
   readonly encrypting: [boolean, boolean] = [false, false];
+  /** Some record decrypted. */
+  get decryptedAny(): boolean {
+    return this.decryptors.some((d) => d !== undefined && d.decrypted > 0);
+  }
   /** Notes for the conversation report, each at most once ("no key for client random 3f…"). */
   readonly notes: string[] = [];
 
@@ -98,6 +102,8 @@ export class SessionDecryption {
   }
 
   private noteMissingKey(): void {
+    // Without any key log (a capture with no secrets) nothing is missing.
+    if (this.keyLog.sessions.size === 0) return;
     const random = this.clientRandom?.toString('hex') ?? 'unknown';
     this.note(`no key for client random ${random.slice(0, 16)}…`);
   }
