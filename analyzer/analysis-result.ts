@@ -63,6 +63,8 @@ export interface FrameRecord {
   readonly encap: readonly string[];
   /** Wireshark-like Info column. */
   readonly info: string;
+  /** A decrypted TLS 1.3 frame (its records show inner types, so nothing else says 1.3); absent = false. */
+  readonly tls_decrypted_13?: boolean;
   /** tshark's http.request.method / http.request.uri / http.response.code of the frame; only when present. */
   readonly http?: {
     readonly request_method: readonly string[];
@@ -114,6 +116,13 @@ export interface TlsSummary {
   readonly decryptionNotes: readonly string[];
   /** HTTP requests inside the decrypted stream, in order (empty without keys). */
   readonly requests: readonly HttpRequestSummary[];
+  /** Decrypted application data (only with the `keepDecrypted` option), for `--follow`. */
+  readonly decryptedData?: {
+    /** Who sent the first decrypted record: tshark's follow "Node 0" (0 = client). */
+    readonly firstSide: 0 | 1;
+    /** One chunk per application-data record, in order; `fromServer` 1 = server → client. */
+    readonly chunks: readonly { readonly frame: number; readonly fromServer: 0 | 1; readonly data: Buffer }[];
+  };
 }
 
 /** One HTTP request of a connection and its response, as decrypted. */

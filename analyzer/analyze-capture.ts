@@ -217,7 +217,7 @@ async function runPass(
   return { result, frameCount, findings, expert, records, readError, keyLogWarnings };
 }
 
-function tlsSummaryOf(summary: TlsStreamSummary | undefined): TlsSummary | undefined {
+function tlsSummaryOf(summary: TlsStreamSummary | undefined, keepDecrypted: boolean): TlsSummary | undefined {
   if (summary === undefined) return undefined;
   return {
     version: summary.versionName,
@@ -240,10 +240,13 @@ function tlsSummaryOf(summary: TlsStreamSummary | undefined): TlsSummary | undef
     decrypted: summary.decrypted,
     decryptionNotes: summary.decryptionNotes,
     requests: summary.requests.map((r) => ({ ...r })),
+    ...(summary.firstDecryptedSide === undefined || !keepDecrypted
+      ? {}
+      : { decryptedData: { firstSide: summary.firstDecryptedSide, chunks: summary.decryptedChunks } }),
   };
 }
 
-function conversationReports(result: PipelineResult): ConversationReport[] {
+function conversationReports(result: PipelineResult, keepDecrypted: boolean): ConversationReport[] {
   const tlsByStream = new Map<number, TlsStreamSummary>();
   for (const s of result.tls) tlsByStream.set(s.stream, s);
   return result.tcp.conversations.map((c): ConversationReport => {
@@ -278,7 +281,7 @@ function conversationReports(result: PipelineResult): ConversationReport[] {
         cs.retransmissions + cs.fastRetransmissions + cs.spuriousRetransmissions,
         sc.retransmissions + sc.fastRetransmissions + sc.spuriousRetransmissions,
       ],
-      tls: tlsSummaryOf(tlsByStream.get(c.stream)),
+      tls: tlsSummaryOf(tlsByStream.get(c.stream), keepDecrypted),
     };
   });
 }
@@ -350,7 +353,7 @@ export async function analyzeCapture(input: CaptureInput, options: AnalyzeOption
     pass = await runPass(input, name, options, keepFrames || onFrame !== undefined);
     if (onFrame !== undefined) for (const record of pass.records) onFrame(record);
   }
-  const conversations = conversationReports(pass.result);
+  const conversations = conversationReports(pass.result, options.keepDecrypted === true);
   const analysis: Analysis = {
     source: name,
     frameCount: pass.frameCount,

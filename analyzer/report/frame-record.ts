@@ -147,6 +147,7 @@ export function buildFrameRecord(step: PipelineStep, findings: readonly Finding[
     tls: tlsRecord,
     encap,
     info,
+    ...(tls?.decrypted13 === true ? { tls_decrypted_13: true } : {}),
     // Decrypted HTTP: present only on frames where tshark shows the fields.
     ...(tls?.app?.http === undefined ? {} : { http: tls.app.http }),
     ...(tls?.app?.http2 === undefined ? {} : { http2: tls.app.http2 }),

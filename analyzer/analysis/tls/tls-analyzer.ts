@@ -141,6 +141,8 @@ export class TlsFrameInfo {
   appInfo: string | undefined;
   /** The fenced part of `appInfo`. */
   appFence = '';
+  /** A TLS 1.3 record of this frame was decrypted. */
+  decrypted13 = false;
 
   /** @param frame frame number @param stream tcp.stream */
   constructor(frame: number, stream: number) {
@@ -216,8 +218,10 @@ export interface TlsStreamSummary {
   readonly decryptionNotes: readonly string[];
   /** HTTP requests carried by the decrypted stream, in order, with what answered them. */
   readonly requests: readonly HttpRequestRecord[];
-  /** Decrypted application bytes both ways (only with `keepDecrypted`), for `--follow`. */
+  /** Decrypted application bytes both ways, one chunk per record (only with `keepDecrypted`), for `--follow`. */
   readonly decryptedChunks: readonly FollowChunk[];
+  /** Side of the first decrypted record (0 client, 1 server): the "Node 0" of tshark's follow output. */
+  readonly firstDecryptedSide: 0 | 1 | undefined;
 }
 
 /** Options of the TLS analyzer. */
@@ -313,6 +317,8 @@ interface StreamState {
   app: AppDataStream | undefined;
   /** Encrypted records seen per side [client, server], to name a failing one in a note. */
   readonly encryptedRecords: [number, number];
+  /** Side (0 client, 1 server) of the first record that decrypted: tshark's follow "Node 0". */
+  firstDecryptedSide: 0 | 1 | undefined;
 }
 
 /** What tshark appends to the Info column when a dissector reads past the captured bytes. */
@@ -438,6 +444,7 @@ export function createTlsAnalyzer(options: TlsAnalyzerOptions = {}): TlsAnalyzer
       decryption: undefined,
       app: undefined,
       encryptedRecords: [0, 0],
+      firstDecryptedSide: undefined,
     };
   }
 
@@ -654,6 +661,7 @@ export function createTlsAnalyzer(options: TlsAnalyzerOptions = {}): TlsAnalyzer
     const bodyEnd = bodyStart + length;
     const plain = kind === BufferKind.HeaderOnly ? undefined : decryptRecord(ctx, type, version, buf, bodyStart, bodyEnd);
     const shownType = plain === undefined ? type : plain.type;
+    if (plain !== undefined && v === TlsVersion.Tls13) out.decrypted13 = true;
     const record: TlsRecordInfo = {
       type: shownType,
       version,
@@ -734,6 +742,7 @@ export function createTlsAnalyzer(options: TlsAnalyzerOptions = {}): TlsAnalyzer
       dec.onFailure(side, number, result.reason);
       return undefined;
     }
+    st.firstDecryptedSide ??= side;
     return result;
   }
 
@@ -1039,6 +1048,7 @@ export function createTlsAnalyzer(options: TlsAnalyzerOptions = {}): TlsAnalyzer
         decryptionNotes: s.decryption?.notes ?? [],
         requests: s.app?.requests ?? [],
         decryptedChunks: s.app?.chunks ?? [],
+        firstDecryptedSide: s.firstDecryptedSide,
       });
     }
     return summaries;
