@@ -52,8 +52,10 @@ export interface AppFrameResult {
   http2: Http2FrameFields | undefined;
   /** Info items of completed messages/frames, in order (tshark's HTTP or HTTP2 Info). */
   readonly info: string[];
-  /** Application data went into a message not complete yet ("[TLS segment of a reassembled PDU]"). */
+  /** The last record's data ended inside a message not complete yet. */
   partial: boolean;
+  /** The last record's data began inside a message an earlier record began. */
+  continued: boolean;
 }
 
 /** One chunk of decrypted application data, for `--follow`. */
@@ -121,6 +123,7 @@ export class AppDataStream {
   private pushH1(frame: number, fromServer: 0 | 1, data: Buffer, out: AppFrameResult): void {
     const parser = this.h1[fromServer];
     if (parser.failed) return;
+    out.continued = parser.inMessage;
     const messages = parser.push(data);
     for (const m of messages) this.onH1Message(frame, m, out);
     if (parser.inMessage && !parser.failed) out.partial = true;
@@ -163,6 +166,7 @@ export class AppDataStream {
   }
 
   private pushH2(frame: number, fromServer: 0 | 1, data: Buffer, out: AppFrameResult): void {
+    out.continued = this.h2.inFrame(fromServer);
     const events = this.h2.push(fromServer, data);
     for (const e of events) this.onH2Frame(frame, fromServer, e, out);
     if (this.h2.inFrame(fromServer)) out.partial = true;
@@ -170,7 +174,11 @@ export class AppDataStream {
 
   private onH2Frame(frame: number, fromServer: 0 | 1, e: Http2FrameEvent, out: AppFrameResult): void {
     const h2 = (out.http2 ??= { type: [], streamid: [], method: [], path: [], status: [] });
-    out.info.push(e.info);
+    // The body's last DATA frame goes to the media type's dissector; tshark's line-based text one (text/*)
+    // adds the type to the Info column.
+    const contentType = e.type === 0 && e.endStream && fromServer === 1 ? this.byH2Stream.get(e.streamId)?.contentType : undefined;
+    const mediaType = contentType?.split(';')[0]!.trim();
+    out.info.push(mediaType !== undefined && mediaType.startsWith('text/') ? `${e.info} (${mediaType})` : e.info);
     if (e.type === undefined) return; // the connection preface: Magic
     h2.type.push(e.type);
     h2.streamid.push(e.streamId);
@@ -220,7 +228,7 @@ export class AppDataStream {
 
   /** Messages left open at the end (bodies read until close). */
   finish(lastFrame: number): void {
-    const out: AppFrameResult = { http: undefined, http2: undefined, info: [], partial: false };
+    const out: AppFrameResult = { http: undefined, http2: undefined, info: [], partial: false, continued: false };
     if (this.protocol === 'h2') return;
     for (const m of this.h1[1].flush()) this.onH1Message(lastFrame, m, out);
   }

@@ -141,6 +141,8 @@ export class TlsFrameInfo {
   appInfo: string | undefined;
   /** The fenced part of `appInfo`. */
   appFence = '';
+  /** Index in `app.info` of the first item after the fence. */
+  appFenceItem = 0;
   /** A TLS 1.3 record of this frame was decrypted. */
   decrypted13 = false;
 
@@ -751,16 +753,25 @@ export function createTlsAnalyzer(options: TlsAnalyzerOptions = {}): TlsAnalyzer
     const st = ctx.state;
     st.app ??= new AppDataStream(st.alpnSelected, keepDecrypted);
     const out = ctx.out();
-    const app = (out.app ??= { http: undefined, http2: undefined, info: [], partial: false });
+    const app = (out.app ??= { http: undefined, http2: undefined, info: [], partial: false, continued: false });
     const infoBefore = app.info.length;
     app.partial = false;
+    app.continued = false;
     st.app.push(ctx.input.frame, ctx.sideIndex(), plaintext, app);
-    if (app.info.length > infoBefore) {
-      // HTTP/2 lists every frame of the packet; HTTP/1.1 shows its (last) message.
-      out.appInfo = out.appFence + (app.http2 !== undefined ? app.info.join(', ') : app.info[app.info.length - 1]!);
-    } else if (app.partial) {
-      out.appInfo = out.appFence + INFO_REASSEMBLED;
-      out.appFence = out.appInfo;
+    if (app.info.length > infoBefore || app.partial) {
+      // HTTP/2 lists its frames since the fence; HTTP/1.1 shows its (last) message. A record that leaves a
+      // message unfinished adds TLS's reassembly text and a fence after it, unless the record began with a
+      // new message (then the HTTP dissector itself asked for the rest, as tshark's tcp_dissect_pdus does).
+      const completed = app.info.length > infoBefore;
+      const items = app.info.slice(out.appFenceItem);
+      let text = out.appFence;
+      if (items.length > 0) text += app.http2 !== undefined ? items.join(', ') : items[items.length - 1]!;
+      if (app.partial && (app.continued || !completed)) {
+        text += INFO_REASSEMBLED;
+        out.appFence = text;
+        out.appFenceItem = app.info.length;
+      }
+      out.appInfo = text;
     } else {
       // Neither part of a message nor one: the record still shows as Application Data.
       out.infoItems.push(INFO_APP_DATA);
