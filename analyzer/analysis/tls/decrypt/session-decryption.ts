@@ -52,8 +52,18 @@ export class SessionDecryption {
   get decryptedAny(): boolean {
     return this.decryptors.some((d) => d !== undefined && d.decrypted > 0);
   }
-  /** Notes for the conversation report, each at most once ("no key for client random 3f…"). */
-  readonly notes: string[] = [];
+  private readonly messages: string[] = [];
+  /** Per side [client, server]: the first record that failed and how many failed. */
+  private readonly failures: [{ first: string; count: number } | undefined, { first: string; count: number } | undefined] = [undefined, undefined];
+
+  /** Notes for the conversation report, each once: "no key for client random 3f…", "server record 14 failed authentication". */
+  get notes(): string[] {
+    const out = [...this.messages];
+    for (const f of this.failures) {
+      if (f !== undefined) out.push(f.count > 1 ? `${f.first} (${f.count} records failed)` : f.first);
+    }
+    return out;
+  }
 
   constructor(
     private readonly keyLog: TlsKeyLog,
@@ -61,7 +71,7 @@ export class SessionDecryption {
   ) {}
 
   private note(text: string): void {
-    if (!this.notes.includes(text)) this.notes.push(text);
+    if (!this.messages.includes(text)) this.messages.push(text);
   }
 
   private secrets(): Readonly<SessionSecrets> | undefined {
@@ -177,6 +187,8 @@ export class SessionDecryption {
 
   /** A record of `side` failed to decrypt. */
   onFailure(side: 0 | 1, recordNumber: number, reason: string): void {
-    this.note(`${side === 0 ? 'client' : 'server'} record ${recordNumber} failed ${reason}`);
+    const f = this.failures[side];
+    if (f === undefined) this.failures[side] = { first: `${side === 0 ? 'client' : 'server'} record ${recordNumber} failed ${reason}`, count: 1 };
+    else f.count++;
   }
 }
