@@ -5,6 +5,7 @@
 
 import type { Finding } from './analysis/expert.js';
 import type { CaptureFormatError } from './errors.js';
+import type { FindingStore } from './core/finding-store.js';
 
 export type { Finding };
 
@@ -205,3 +206,15 @@ export interface Analysis {
   /** Unreadable key log lines (given files and Decryption Secrets Blocks), one line each; absent = none. */
   readonly keyLogWarnings?: readonly string[];
 }
+
+/**
+ * What a whole capture gave, without per-frame records: an `Analysis` whose findings are kept
+ * compactly (`findingStore`), with each stream's final completeness at hand.
+ */
+export interface CaptureSummary extends Omit<Analysis, 'frames' | 'findings'> {
+  /** Every finding in frame order (empty with `keepFindings: false`). */
+  readonly findingStore: FindingStore;
+  /** The final (two-pass) tcp.completeness of a stream, or undefined for a stream that does not exist. */
+  completenessOf(stream: number): number | undefined;
+}
+

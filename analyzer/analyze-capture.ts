@@ -4,6 +4,7 @@
  */
 import type {
   Analysis,
+  CaptureSummary,
   ConversationReport,
   Finding,
   FrameRecord,
@@ -18,14 +19,14 @@ import type { CaptureSource } from './capture/open-capture.js';
 import { CaptureFormatError, isCaptureFormatError } from './errors.js';
 import { findingsOf } from './findings.js';
 import { createExpertTally } from './report/expert-tally.js';
-import type { ExpertTally } from './report/expert-tally.js';
 import type { Frame } from './packet/frame.js';
 import { createPipeline } from './pipeline.js';
 import { KeyLogBuilder } from './keys/key-log.js';
 import type { TlsKeyLog } from './keys/key-log.js';
 import { SecretsType } from './capture/capture-format.js';
 import type { CaptureInfo } from './capture/capture-parser.js';
-import type { PipelineOptions, PipelineResult } from './pipeline.js';
+import type { PipelineOptions, PipelineResult, PipelineStep } from './pipeline.js';
+import { createFindingStore } from './core/finding-store.js';
 import { buildFrameRecord } from './report/frame-record.js';
 import type { MutableFrameRecord } from './report/frame-record.js';
 
@@ -134,87 +135,171 @@ function streamCompleteness(conversation: TcpConversation): number {
   return c.completeness | c.newFrameExtraBits;
 }
 
-interface PassOutput {
-  readonly result: PipelineResult;
-  readonly frameCount: number;
-  readonly findings: Finding[];
-  readonly expert: ExpertTally;
-  readonly records: MutableFrameRecord[];
-  readonly readError: CaptureFormatError | undefined;
-  readonly keyLogWarnings: readonly string[];
+/** One frame as the analysis saw it: the pipeline step and the frame's findings. */
+export interface AnalyzedFrame {
+  readonly step: PipelineStep;
+  readonly findings: readonly Finding[];
 }
 
 /**
- * One pass over the frames. With `emit`, records are built and handed over at once with the
- * completeness taken from `finalStreams` (a previous pass); otherwise they are collected when
- * `collect` is set and patched after the last frame.
+ * The push-style core every source goes through: push frames in file order as they arrive (a file,
+ * a pipe, a live capture), get each frame's step and findings at once, and finish() for the
+ * conversations, expert summary and findings. Synchronous; keeps memory per open flow plus the
+ * compact findings.
  */
-async function runPass(
-  input: CaptureInput,
-  name: string,
-  options: AnalyzeOptions,
-  collect: boolean,
-  emit?: { finalStreams: readonly TcpConversation[]; onFrame: (record: FrameRecord) => void },
-): Promise<PassOutput> {
-  // One live key log: the given secrets, then those of each Decryption Secrets Block as it is read.
+export interface AnalysisSession {
+  push(frame: Frame): AnalyzedFrame;
+  readonly frameCount: number;
+  /** Adds key log text (a Decryption Secrets Block met while reading): handshakes after it decrypt. */
+  addKeyLog(text: string, source: string): void;
+  /** Ends the analysis; `readError` is the damage that stopped the source, when any. */
+  finish(readError?: CaptureFormatError): CaptureSummary;
+}
+
+/** Options of createAnalysisSession (a subset of analyzeCapture's). */
+export type AnalysisSessionOptions = Pick<
+  AnalyzeOptions,
+  'name' | 'keepFindings' | 'parallelWindowMs' | 'tcp' | 'tls' | 'keyLog' | 'keepDecrypted'
+>;
+
+/**
+ * Creates an incremental analysis.
+ * @example
+ * const session = createAnalysisSession({ name: 'live' });
+ * for await (const frame of source) console.log(buildFrameRecord(session.push(frame).step, []).info);
+ * const summary = session.finish();
+ */
+export function createAnalysisSession(options: AnalysisSessionOptions = {}): AnalysisSession {
+  // One live key log: the given secrets, then those added while reading.
   const keys = new KeyLogBuilder();
   if (options.keyLog !== undefined) keys.addKeyLog(options.keyLog);
-  let secretsSeen = 0;
-  const onInfo =
-    options.captureSecrets === false
-      ? undefined
-      : (info: CaptureInfo): void => {
-          const blocks = info.decryptionSecrets;
-          for (; secretsSeen < blocks.length; secretsSeen++) {
-            const block = blocks[secretsSeen]!;
-            if (block.type === SecretsType.TlsKeyLog) keys.add(block.data.toString('utf8'), `${name} (decryption secrets block ${secretsSeen + 1})`);
-          }
-        };
   const pipeline = createPipeline({ ...options, tlsKeyLog: keys });
-  const findings: Finding[] = [];
   const keepFindings = options.keepFindings ?? true;
+  const findingStore = createFindingStore();
   const expert = createExpertTally();
-  const records: MutableFrameRecord[] = [];
-  const pendingConversation: (TcpConversation | undefined)[] = [];
-  const every = options.progressEveryFrames ?? 100_000;
   let frameCount = 0;
+  let finished: CaptureSummary | undefined;
+  return {
+    get frameCount() {
+      return frameCount;
+    },
+    addKeyLog(text: string, source: string): void {
+      keys.add(text, source);
+    },
+    push(frame: Frame): AnalyzedFrame {
+      const step = pipeline.push(frame);
+      frameCount++;
+      const findings = findingsOf(step);
+      for (let j = 0; j < findings.length; j++) {
+        const f = findings[j]!;
+        expert.add(f);
+        if (keepFindings) findingStore.push(f);
+      }
+      return { step, findings };
+    },
+    finish(readError?: CaptureFormatError): CaptureSummary {
+      if (finished !== undefined) return finished;
+      const result = pipeline.finish();
+      const streams = result.tcp.conversations;
+      const conversations = conversationReports(result, options.keepDecrypted === true);
+      const keyLogWarnings = keys.warnings.map((w) => `${w.source}:${w.line}: ${w.message}`);
+      finished = {
+        source: options.name ?? '<frames>',
+        frameCount,
+        conversations,
+        parallelConnections: findParallelConnections(conversations, options.parallelWindowMs),
+        expertCounts: expert.counts,
+        expertSummary: expert.rows(),
+        readError,
+        ...(keyLogWarnings.length === 0 ? {} : { keyLogWarnings }),
+        findingStore,
+        completenessOf(stream: number): number | undefined {
+          const c = streams[stream];
+          return c === undefined ? undefined : streamCompleteness(c);
+        },
+      };
+      return finished;
+    },
+  };
+}
+
+/**
+ * Analyses a capture in one pass, handing each frame to `onFrame` as it is analysed (records are
+ * the caller's to build, for the frames it prints), and returns the summary. A capture damaged
+ * part-way ends in `readError`, as with analyzeCapture.
+ */
+export async function analyzeFrames(
+  input: CaptureInput,
+  options: AnalysisSessionOptions & Pick<AnalyzeOptions, 'signal' | 'onProgress' | 'progressEveryFrames' | 'captureSecrets'> = {},
+  onFrame?: (frame: AnalyzedFrame) => void,
+): Promise<CaptureSummary> {
+  const name = sourceName(input, options);
+  const session = createAnalysisSession({ ...options, name });
+  const every = options.progressEveryFrames ?? 100_000;
+  const onProgress = options.onProgress;
   let readError: CaptureFormatError | undefined;
   try {
+    let secretsSeen = 0;
+    const onInfo =
+      options.captureSecrets === false
+        ? undefined
+        : (info: CaptureInfo): void => {
+            const blocks = info.decryptionSecrets;
+            for (; secretsSeen < blocks.length; secretsSeen++) {
+              const block = blocks[secretsSeen]!;
+              if (block.type === SecretsType.TlsKeyLog) {
+                session.addKeyLog(block.data.toString('utf8'), `${name} (decryption secrets block ${secretsSeen + 1})`);
+              }
+            }
+          };
     for await (const batch of batchesOf(input, name, options.signal, onInfo)) {
-      // Synchronous inside a batch; records are built only when someone will read them.
+      // Synchronous inside a batch: one await per chunk read, not per frame.
       for (let i = 0; i < batch.length; i++) {
-        const step = pipeline.push(batch[i]!);
-        frameCount++;
-        const frameFindings = findingsOf(step);
-        for (let j = 0; j < frameFindings.length; j++) {
-          const f = frameFindings[j]!;
-          expert.add(f);
-          if (keepFindings) findings.push(f);
-        }
-        if (emit !== undefined) {
-          const record = buildFrameRecord(step, frameFindings);
-          const final = step.tcp === undefined ? undefined : emit.finalStreams[step.tcp.stream];
-          record.completeness = final === undefined ? null : streamCompleteness(final);
-          emit.onFrame(record);
-        } else if (collect) {
-          records.push(buildFrameRecord(step, frameFindings));
-          pendingConversation.push(step.tcp?.conversation);
-        }
-        if (options.onProgress !== undefined && frameCount % every === 0) options.onProgress(frameCount);
+        const analyzed = session.push(batch[i]!);
+        if (onFrame !== undefined) onFrame(analyzed);
+        if (onProgress !== undefined && session.frameCount % every === 0) onProgress(session.frameCount);
       }
     }
   } catch (e) {
     if (!isCaptureFormatError(e)) throw e;
     readError = e;
   }
-  const result = pipeline.finish();
+  return session.finish(readError);
+}
+
+interface PassOutput {
+  readonly summary: CaptureSummary;
+  readonly records: MutableFrameRecord[];
+}
+
+/**
+ * One pass over the frames. With `emit`, records are built and handed over at once with the
+ * completeness taken from `final` (a previous pass); otherwise they are collected when
+ * `collect` is set and patched after the last frame.
+ */
+async function runPass(
+  input: CaptureInput,
+  options: AnalyzeOptions,
+  collect: boolean,
+  emit?: { final: CaptureSummary; onFrame: (record: FrameRecord) => void },
+): Promise<PassOutput> {
+  const records: MutableFrameRecord[] = [];
+  const pendingStream: number[] = [];
+  const summary = await analyzeFrames(input, options, ({ step, findings }) => {
+    if (emit !== undefined) {
+      const record = buildFrameRecord(step, findings);
+      record.completeness = step.tcp === undefined ? null : (emit.final.completenessOf(step.tcp.stream) ?? null);
+      emit.onFrame(record);
+    } else if (collect) {
+      records.push(buildFrameRecord(step, findings));
+      pendingStream.push(step.tcp === undefined ? -1 : step.tcp.stream);
+    }
+  });
   for (let i = 0; i < records.length; i++) {
-    const conversation = pendingConversation[i];
-    const record = records[i]!;
-    record.completeness = conversation === undefined ? null : streamCompleteness(conversation);
+    const stream = pendingStream[i]!;
+    records[i]!.completeness = stream < 0 ? null : (summary.completenessOf(stream) ?? null);
   }
-  const keyLogWarnings = keys.warnings.map((w) => `${w.source}:${w.line}: ${w.message}`);
-  return { result, frameCount, findings, expert, records, readError, keyLogWarnings };
+  return { summary, records };
 }
 
 function tlsSummaryOf(summary: TlsStreamSummary | undefined, keepDecrypted: boolean): TlsSummary | undefined {
@@ -344,27 +429,27 @@ export async function analyzeCapture(input: CaptureInput, options: AnalyzeOption
   const name = sourceName(input, options);
   const keepFrames = options.keepFrames ?? true;
   const onFrame = options.onFrame;
+  const named = { ...options, name };
   let pass: PassOutput;
   if (onFrame !== undefined && typeof input === 'string' && input !== '-' && !keepFrames) {
     // tshark -2 style: the first pass learns each stream's final completeness, the second emits.
-    const first = await runPass(input, name, options, false);
-    pass = await runPass(input, name, options, false, { finalStreams: first.result.tcp.conversations, onFrame });
+    const first = await runPass(input, { ...named, keepFindings: false }, false);
+    pass = await runPass(input, named, false, { final: first.summary, onFrame });
   } else {
-    pass = await runPass(input, name, options, keepFrames || onFrame !== undefined);
+    pass = await runPass(input, named, keepFrames || onFrame !== undefined);
     if (onFrame !== undefined) for (const record of pass.records) onFrame(record);
   }
-  const conversations = conversationReports(pass.result, options.keepDecrypted === true);
-  const analysis: Analysis = {
-    source: name,
-    frameCount: pass.frameCount,
+  const s = pass.summary;
+  return {
+    source: s.source,
+    frameCount: s.frameCount,
     frames: keepFrames ? pass.records : [],
-    findings: pass.findings,
-    conversations,
-    parallelConnections: findParallelConnections(conversations, options.parallelWindowMs),
-    expertCounts: pass.expert.counts,
-    expertSummary: pass.expert.rows(),
-    readError: pass.readError,
-    ...(pass.keyLogWarnings.length === 0 ? {} : { keyLogWarnings: pass.keyLogWarnings }),
+    findings: [...s.findingStore],
+    conversations: s.conversations,
+    parallelConnections: s.parallelConnections,
+    expertCounts: s.expertCounts,
+    expertSummary: s.expertSummary,
+    readError: s.readError,
+    ...(s.keyLogWarnings === undefined ? {} : { keyLogWarnings: s.keyLogWarnings }),
   };
-  return analysis;
 }

@@ -79,7 +79,8 @@ export interface DecodeIssue {
  * `[Packet size limited during capture]` (a BoundsError), not as a malformed packet.
  */
 export function isCaptureLimited(issue: DecodeIssue, frame: Frame): boolean {
-  return issue.code === 'truncated' && frame.data.length < frame.originalLength;
+  // Options cut by the capture are reported as a bad option length at the cut.
+  return (issue.code === 'truncated' || issue.code === 'bad-option') && frame.data.length < frame.originalLength;
 }
 
 /** True for an issue tshark counts as `_ws.malformed`: damage, not a layer we skip or a snapshot cut. */

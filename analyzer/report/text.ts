@@ -46,9 +46,34 @@ export function protocolColumn(record: FrameRecord): string {
   return record.encap.includes('ipv4') || record.encap.includes('ipv6') ? `IP <${top}>` : top;
 }
 
+const EPOCH = /^(\d{1,15})\.(\d{9})$/;
+/** Seconds within which a difference in ns stays below 2^53, so Number arithmetic is exact. */
+const EXACT_SECONDS = 9e6;
+let cachedStartNs: bigint | undefined;
+let startSeconds = 0;
+let startFraction = 0;
+
+/**
+ * `Number(parseEpoch(epoch) - startNs) / 1e9` without BigInt for the usual case (a 9-decimal epoch
+ * within 100 days of the start): the difference in ns is then an exact integer Number, the same value.
+ */
+function secondsSince(epoch: string, startNs: bigint): number {
+  const m = startNs >= 0n ? EPOCH.exec(epoch) : null;
+  if (m !== null) {
+    if (startNs !== cachedStartNs) {
+      cachedStartNs = startNs;
+      startSeconds = Number(startNs / 1_000_000_000n);
+      startFraction = Number(startNs % 1_000_000_000n);
+    }
+    const seconds = Number(m[1]) - startSeconds;
+    if (Math.abs(seconds) < EXACT_SECONDS) return (seconds * 1e9 + (Number(m[2]) - startFraction)) / 1e9;
+  }
+  return Number(parseEpoch(epoch) - startNs) / 1e9;
+}
+
 /** One packet-list line: number, relative time, addresses, protocol, length, Info. */
 export function formatPacketLine(record: FrameRecord, startNs: bigint): string {
-  const rel = Number(parseEpoch(record.time_epoch) - startNs) / 1e9;
+  const rel = secondsSince(record.time_epoch, startNs);
   const src = record.src ?? '';
   const dst = record.dst ?? '';
   const where = src === '' && dst === '' ? '' : `${src} → ${dst}`;
@@ -109,7 +134,7 @@ const SEVERITY_TITLE: Readonly<Record<string, string>> = {
 };
 
 /** The expert summary: per severity, each distinct summary text with its count (like `tshark -z expert`). */
-export function formatExpertSummary(analysis: Analysis): string {
+export function formatExpertSummary(analysis: Pick<Analysis, 'expertSummary'>): string {
   const out: string[] = [];
   let severity = '';
   for (const row of analysis.expertSummary) {
@@ -125,7 +150,7 @@ export function formatExpertSummary(analysis: Analysis): string {
 
 /** The whole text report (packet list only when `packets` is given). */
 export function formatTextReport(
-  analysis: Analysis,
+  analysis: Pick<Analysis, 'conversations' | 'parallelConnections' | 'expertSummary'>,
   options: { readonly streams?: ReadonlySet<number> } = {},
 ): string {
   const out: string[] = [];

@@ -353,6 +353,14 @@ function recognitionReadsPastCapture(buf: Buffer, offset: number, versionKnown: 
   return first >= 0x80 || isValidContentType(first);
 }
 
+/** Body bytes tshark's SSLv2/PCT message checks read for a message type (version, or the key lengths). */
+function sslv2CheckBytes(msgType: number): number {
+  if (msgType === 1) return 3;
+  if (msgType === 4) return 5;
+  if (msgType === 2) return 10;
+  return 1;
+}
+
 /** A private copy of a view, so that what is kept never pins a frame's read chunk. */
 function ownCopy(view: Buffer): Buffer {
   const out = Buffer.allocUnsafeSlow(view.length);
@@ -678,8 +686,17 @@ export function createTlsAnalyzer(options: TlsAnalyzerOptions = {}): TlsAnalyzer
     // bytes that read throws and ends the frame's TLS (spec §4.2 step 6). A header-only record is complete.
     if (kind !== BufferKind.HeaderOnly && (bodyStart >= buf.length || bodyEnd > buf.length)) {
       // Past the reported length (a zero-length record at the end) it is malformed, else cut by the capture.
-      if (bodyStart >= reported) out.malformed = true;
-      else out.truncated = true;
+      if (bodyStart >= reported) {
+        out.malformed = true;
+      } else {
+        out.truncated = true;
+        // In a TLS 1.3 session tshark dissects a cut handshake record up to the missing bytes (the messages and
+        // hello fields captured are reported); otherwise it reads none of its body (checked with tshark on
+        // tls/21, tls/23, tls/24 and tls-bench/ cut at 60–200 bytes).
+        if (type === ContentType.Handshake && v === TlsVersion.Tls13 && bodyStart < buf.length) {
+          parseHandshakeRecord(ctx, buf.subarray(bodyStart), record, true);
+        }
+      }
       ctx.aborted = true;
       return reported;
     }
@@ -701,7 +718,7 @@ export function createTlsAnalyzer(options: TlsAnalyzerOptions = {}): TlsAnalyzer
         parseAlert(ctx, body);
         break;
       case ContentType.Handshake:
-        parseHandshakeRecord(ctx, body, record, plain !== undefined);
+        parseHandshakeRecord(ctx, body, record, false, plain !== undefined);
         break;
       case ContentType.ApplicationData:
         if (plain === undefined) out.infoItems.push(INFO_APP_DATA);
@@ -820,13 +837,18 @@ export function createTlsAnalyzer(options: TlsAnalyzerOptions = {}): TlsAnalyzer
     return ((body[1] << 16) | (body[2] << 8) | body[3]) >= 0x10000;
   }
 
-  /** Spec §5.1/§5.2: the handshake messages of one record. */
-  function parseHandshakeRecord(ctx: FrameContext, body: Buffer, record: TlsRecordInfo, decrypted: boolean): void {
+  /**
+   * Spec §5.1/§5.2: the handshake messages of one record. `cut`: the snapshot cut the body, which ends at the
+   * last captured byte; the message it cuts is dissected as far as it goes and nothing waits for the rest.
+   * `decrypted`: the body is decrypted plaintext (never guessed encrypted).
+   */
+  function parseHandshakeRecord(ctx: FrameContext, body: Buffer, record: TlsRecordInfo, cut = false, decrypted = false): void {
     const side = ctx.side();
     const out = ctx.out();
     let p = 0;
     let isFirst = true;
     const hs = side.pendingHandshake;
+    if (hs !== undefined && cut) return;
     if (hs !== undefined) {
       // The record continues a message begun in an earlier record of this side.
       let msgLength = 0;
@@ -855,6 +877,11 @@ export function createTlsAnalyzer(options: TlsAnalyzerOptions = {}): TlsAnalyzer
     while (p < body.length) {
       const remaining = body.length - p;
       const msgLength = remaining >= 4 ? 4 + ((body[p + 1] << 16) | (body[p + 2] << 8) | body[p + 3]) : 0;
+      if (cut && (msgLength === 0 || remaining < msgLength)) {
+        // Reading the message header past the captured bytes throws; a cut message shows what was captured.
+        if (remaining >= 4) dissectMessage(ctx, body[p], body.subarray(p), msgLength, isFirst, record);
+        return;
+      }
       if (msgLength === 0 || remaining < msgLength) {
         const piece = body.subarray(p);
         const pending: PendingHandshake = { chunks: [], collected: 0, header: Buffer.alloc(0) };
@@ -1001,7 +1028,7 @@ export function createTlsAnalyzer(options: TlsAnalyzerOptions = {}): TlsAnalyzer
     if (available < total) return needMore(ctx, canDesegment, offset, total - available, reported);
     const out = ctx.out();
     const bodyStart = offset + header.headerLength;
-    if (bodyStart >= buf.length || offset + total > buf.length) {
+    if (bodyStart >= buf.length) {
       // Reading the message type throws before the version field is added.
       out.records.push({ type: null, version: null, length: null, opaque: false, handshake_types: [] });
       out.content_types.push(null);
@@ -1010,6 +1037,10 @@ export function createTlsAnalyzer(options: TlsAnalyzerOptions = {}): TlsAnalyzer
       ctx.aborted = true;
       return reported;
     }
+    // The snapshot cut the body: tshark's message checks read up to 10 bytes of it; past the captured ones the
+    // record is not shown at all (checked with tshark on tls/27 cut at 70–100 bytes).
+    const cut = offset + total > buf.length;
+    if (cut && buf.length - bodyStart < sslv2CheckBytes(buf[bodyStart])) return ctx.cutByCapture(reported);
     const msgType = buf[bodyStart];
     if (st.version === VERSION_UNKNOWN && msgType >= 2 && msgType <= 8) st.version = TlsVersion.Ssl2;
     const name = sslv2MessageName(msgType);
@@ -1030,6 +1061,8 @@ export function createTlsAnalyzer(options: TlsAnalyzerOptions = {}): TlsAnalyzer
     }
     // SSLv2 records have no content type: the oracle lists null.
     out.content_types.push(null);
+    // Dissecting the rest of a cut body throws.
+    if (cut) return ctx.cutByCapture(reported);
     return offset + total;
   }
 
