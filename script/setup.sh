@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # setup.sh: installs everything wirelab needs on a fresh Debian machine, as root, then builds.
 #   system: libpcap-dev (for the `cap` binding), ethtool + iproute2 (namespaces, offloads),
-#           tshark (differential tests against Wireshark), chromium (the real-browser client)
+#           tshark (differential tests against Wireshark), chromium (the real-browser client),
+#           libxml2-utils (xmllint: the JUnit report test validates against test/fixtures/junit/junit.xsd)
 #   node:   npm ci (exact lockfile), npm run build (dist/ for the `wirelab` bin)
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(libpcap-dev ethtool iproute2 tshark chromium)
+PACKAGES=(libpcap-dev ethtool iproute2 tshark chromium libxml2-utils)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

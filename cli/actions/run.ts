@@ -162,7 +162,7 @@ function formatRun(result: ScenarioRunResult, detailed: boolean): string {
     `${result.ok ? 'PASS' : 'FAIL'} ${result.name} (seed ${result.seed}, capture ${result.capturePoint}) in ${(t.totalMs / 1000).toFixed(1)} s: ` +
       `setup ${t.setupMs.toFixed(0)} ms (topology ${t.topologyUpMs.toFixed(0)} ms), traffic ${t.trafficMs.toFixed(0)} ms, ` +
       `analysis ${t.analyzeMs.toFixed(0)} ms, teardown ${t.teardownMs.toFixed(0)} ms (topology ${t.topologyDownMs.toFixed(0)} ms)`,
-    ...result.outcomes.map((o) => `  ${o.ok ? 'ok  ' : 'FAIL'} ${o.label}: found ${o.found}`),
+    ...result.outcomes.flatMap((o) => [`  ${o.ok ? 'ok  ' : 'FAIL'} ${o.label}: found ${o.found}`, ...o.explanation.map((l) => `       ${l}`)]),
     ...(detailed ? formatAnalysisSummary(result) : []),
     `  artefacts: ${result.dir}`,
   ];

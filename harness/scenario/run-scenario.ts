@@ -50,6 +50,8 @@ export interface RunOutcome {
   readonly expected: string;
   readonly found: string;
   readonly tolerance: string;
+  /** Why a failure came out so (e.g. the resend Wireshark labelled otherwise); empty when passed. */
+  readonly explanation: readonly string[];
 }
 
 /** Wall-clock cost of a run's phases, in ms. */
@@ -225,7 +227,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     await writeFile(join(dir, 'analysis.json'), `${JSON.stringify(analysis, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`);
 
     const timelineContext = { clientAddresses: [topo.client.ipv4, topo.client.ipv6], capturePoint: point, decisions, positions };
-    const outcomes = results.map(({ expectation, outcome }) => ({ label: expectation.label, ok: outcome.ok, expected: outcome.expected, found: outcome.found, tolerance: outcome.tolerance }));
+    const outcomes = results.map(({ expectation, outcome }) => ({ label: expectation.label, ok: outcome.ok, expected: outcome.expected, found: outcome.found, tolerance: outcome.tolerance, explanation: outcome.explanation ?? [] }));
     const failed = results.filter((r) => !r.outcome.ok);
 
     phase('teardown');
@@ -247,7 +249,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       'client steps:',
       ...clientSteps.map((s) => `  ${s.startMs.toFixed(1).padStart(8)} ms ${s.label}: ${s.detail}`),
       'expectations:',
-      ...outcomes.map((o) => `  ${o.ok ? 'ok  ' : 'FAIL'} ${o.label}: expected ${o.expected}, found ${o.found}`),
+      ...outcomes.flatMap((o) => [`  ${o.ok ? 'ok  ' : 'FAIL'} ${o.label}: expected ${o.expected}, found ${o.found}`, ...o.explanation.map((l) => `       ${l}`)]),
       'frames:',
     ];
     await writeFile(join(dir, 'timeline.txt'), `${header.join('\n')}\n${formatPacketTimeline(analysis, timelineContext)}\n`);
@@ -256,7 +258,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     if (failed.length > 0) {
       const marked = failed.flatMap((r) => r.outcome.frames);
       const summary = failed
-        .map((r) => `expected ${r.outcome.expected}, found ${r.outcome.found}${r.outcome.tolerance ? ` (tolerance ${r.outcome.tolerance})` : ''}`)
+        .map((r) => `expected ${r.outcome.expected}, found ${r.outcome.found}${r.outcome.tolerance ? ` (tolerance ${r.outcome.tolerance})` : ''}${(r.outcome.explanation ?? []).map((l) => `; ${l}`).join('')}`)
         .join('; ');
       const excerpt = formatPacketTimeline(analysis, timelineContext, marked.length > 0 ? { around: marked, mark: marked, context: 6 } : {});
       error = new ExpectationError(`${scenario.name}: ${summary} (seed ${seed}, capture: ${point}; artefacts in ${dir})`, {
