@@ -172,7 +172,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   try {
     phase('topology');
     let t = performance.now();
-    topology = await createTopology({ mtu: scenario.mtu, sysctls: { ...scenario.sysctls } });
+    topology = await createTopology({ mtu: scenario.mtu, sysctls: { ...scenario.sysctls }, route: scenario.route });
     topologyUpMs = performance.now() - t;
     const topo = topology;
     // Clients verify the name lab.wirelab.test (their SNI), so the per-run addresses need not be in the
@@ -244,6 +244,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     const header = [
       `scenario ${scenario.name}: ${scenario.description}`,
       `seed ${seed}, capture ${point}${capture === 'both' ? ' (and server in capture-server.pcapng)' : ''}, rtt ${scenario.rttMs} ms, mtu ${scenario.mtu}`,
+      `tcp: ${Object.entries(scenario.tcp).map(([k, v]) => `${k}=${String(v)}`).join(' ') || 'Linux defaults'}`,
       `uplink: ${uplink.map((i) => i.label).join(' | ') || 'none'}; downlink: ${downlink.map((i) => i.label).join(' | ') || 'none'}`,
       `timings: setup ${timings.setupMs.toFixed(0)} ms (topology ${topologyUpMs.toFixed(0)}), traffic ${trafficMs.toFixed(0)} ms, analysis ${analyzeMs.toFixed(0)} ms, teardown ${teardownMs.toFixed(0)} ms (topology ${topologyDownMs.toFixed(0)})`,
       'client steps:',
