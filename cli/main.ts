@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { isExpectationError, isHarnessError } from '../analyzer/errors.js';
 import { register as registerAnalyze } from './commands/analyze.js';
 import { register as registerCleanup } from './commands/cleanup.js';
+import { register as registerInit } from './commands/init.js';
 import { register as registerList } from './commands/list.js';
 import { register as registerRun } from './commands/run.js';
 
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
   registerRun(program, run);
   registerList(program, run);
   registerCleanup(program, run);
+  registerInit(program, run);
   return program;
 }
 

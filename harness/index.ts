@@ -27,6 +27,8 @@ export { isScenario } from './scenario/define-scenario.js';
 export { runScenario } from './scenario/run-scenario.js';
 export type { RunScenarioOptions, ScenarioRunResult } from './scenario/run-scenario.js';
 export { chaiWirelab } from './chai-wirelab.js';
+export { scenarioTest } from './scenario-test.js';
+export type { ScenarioTestOptions } from './scenario-test.js';
 export { startLabServer, renderLabPage } from './https-server.js';
 export type { LabServer, LabServerOptions } from './https-server.js';
 export { openLabConnection, CloseMode } from './clients/lab-connection.js';

@@ -37,6 +37,8 @@ export interface RunCommandOptions {
   readonly reporter?: readonly string[];
   /** Shortcut for reporter 'junit:FILE'. */
   readonly junit?: string;
+  /** List what would run (after --shard) and exit 0 without running anything. */
+  readonly dryRun?: boolean;
   /** Internal (the --parallel workers): run only these scenario names of the resolved targets. */
   readonly only?: readonly string[];
   /** Where reports go (default stdout); progress always goes to stderr. */
@@ -145,6 +147,10 @@ export async function runCommand(names: readonly string[], options: RunCommandOp
   let chosen = await resolveScenarios(names, { all: options.all === true });
   if (options.shard !== undefined) chosen = shardOf(chosen, options.shard);
   if (options.only !== undefined) chosen = chosen.filter((c) => options.only!.includes(c.scenario.name));
+  if (options.dryRun) {
+    for (const c of chosen) write(`${c.scenario.name}${c.file === undefined ? '' : `\t${relative(process.cwd(), c.file)}`}\n`);
+    return 0;
+  }
   // A scenario that cannot run here (no Chromium) fails before any run starts.
   for (const { scenario } of chosen) checkScenarioEnvironment(scenario);
   if (options.shard !== undefined) process.stderr.write(`shard ${options.shard}: ${chosen.length} scenario(s): ${chosen.map((c) => c.scenario.name).join(', ') || 'none'}\n`);

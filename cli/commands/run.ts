@@ -20,6 +20,7 @@ export function register(program: Command, run: CommandRunner): void {
     .option('--repeat <n>', 'run each scenario N times and report pass rates per expectation', '1')
     .option('--parallel <n>', 'run N scenarios at once, each in its own process', '1')
     .option('--shard <i/n>', "run only this CI machine's part of the suite, e.g. 1/2 (deterministic)")
+    .option('--dry-run', 'list the scenarios this invocation (and shard) would run, one per line, and run none')
     .option('--reporter <spec>', 'extra report: junit:FILE (JUnit XML) or github (::error annotations; on by itself when GITHUB_ACTIONS=true); repeatable', collect)
     .option('--junit <file>', 'write a JUnit XML report (the same as --reporter junit:FILE)')
     .option('--uplink <expr>', 'replace the client→server impairments, e.g. "drop-nth 3 data"')
