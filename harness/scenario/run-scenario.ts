@@ -100,6 +100,13 @@ export function checkScenarioEnvironment(scenario: Scenario): void {
   if (problem !== undefined) throw new EnvironmentError(problem);
 }
 
+/**
+ * How long an agent may take to load and say ready. Traffic starts only after both are ready, so this
+ * bounds a hang, not a measurement: under tsx on a loaded 2-core machine (load 20, --parallel 2) a
+ * start took over 15 s.
+ */
+const AGENT_READY_MS = 60_000;
+
 /** How long a stopping browser agent may take to close Chromium and remove its profile before SIGKILL. */
 const BROWSER_STOP_GRACE_MS = 5_000;
 
@@ -194,7 +201,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     agents.push(server);
     const client = startClientAgent(scenario, topo.server.ipv4, LAB_PORT, cert.path, spawnIn(topo.client));
     agents.push(client);
-    await Promise.all([server.next(['ready'], 15_000), client.next(['ready'], 15_000)]);
+    await Promise.all([server.next(['ready'], AGENT_READY_MS), client.next(['ready'], AGENT_READY_MS)]);
     setupMs = performance.now() - startMs;
 
     phase('traffic');
@@ -308,10 +315,10 @@ export async function runScenarioTrafficOnLoopback(scenario: Scenario): Promise<
       local,
     );
     agents.push(server);
-    const ready = await server.next(['ready'], 15_000);
+    const ready = await server.next(['ready'], AGENT_READY_MS);
     const client = startClientAgent(scenario, '127.0.0.1', ready.port, cert.path, local);
     agents.push(client);
-    await client.next(['ready'], 15_000);
+    await client.next(['ready'], AGENT_READY_MS);
     client.send('start');
     await client.next(['done'], scenario.timeoutMs + 5_000);
     return client.messages.flatMap((m) => (m.type === 'step' ? [{ index: m.index, label: m.label, startMs: m.startMs, endMs: m.endMs, detail: m.detail }] : []));
