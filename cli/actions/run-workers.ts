@@ -68,7 +68,14 @@ function runWorker(bin: string, source: ScenarioSource, options: RunCommandOptio
     let stdout = '';
     let stderr = '';
     child.stdout!.setEncoding('utf8').on('data', (t: string) => (stdout += t));
-    child.stderr!.setEncoding('utf8').on('data', (t: string) => (stderr = (stderr + t).slice(-8000)));
+    // The worker's progress lines, each prefixed with its scenario, so a long suite is not silent.
+    let partial = '';
+    child.stderr!.setEncoding('utf8').on('data', (t: string) => {
+      stderr = (stderr + t).slice(-8000);
+      const lines = (partial + t).split('\n');
+      partial = lines.pop()!;
+      for (const line of lines) if (line.trim() !== '') process.stderr.write(`[${source.scenario.name}] ${line}\n`);
+    });
     child.on('error', (e) => {
       unregister();
       reject(new EnvironmentError(`--parallel: cannot start a worker (${e.message})`));
