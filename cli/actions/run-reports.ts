@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../../analyzer/errors.js';
 import type { RunRecord, RunSummary } from './run.js';
@@ -141,7 +141,8 @@ export function formatGithubAnnotations(summaries: readonly RunSummary[]): strin
     const file = s.file ?? bundledFile(s.name);
     for (const r of s.results) {
       for (const o of r.outcomes.filter((x) => !x.ok)) {
-        const where = file === undefined ? '' : `file=${ghProperty(file.startsWith('/') ? (file.startsWith(process.cwd()) ? file.slice(process.cwd().length + 1) : file) : file)}${(() => { const l = lineOf(file, o.label); return l === undefined ? '' : `,line=${l}`; })()},`;
+        const line = file === undefined ? undefined : lineOf(file, o.label);
+        const where = file === undefined ? '' : `file=${ghProperty(relative(process.cwd(), resolve(file)))}${line === undefined ? '' : `,line=${line}`},`;
         const text = [`expected ${o.expected}, found ${o.found} (seed ${r.seed}, artefacts ${r.dir})`, ...o.explanation].join('\n');
         lines.push(`::error ${where}title=${ghProperty(`wirelab ${s.name}: ${o.label}`)}::${ghData(text)}`);
       }
