@@ -24,8 +24,9 @@ function wirelabBin(): string {
 }
 
 /** The flags a worker repeats from this invocation: everything that shapes a run, nothing that selects or reports. */
-function workerArgs(source: ScenarioSource, options: RunCommandOptions): string[] {
-  const args = ['run', source.file ?? source.scenario.name, '--only', source.scenario.name, '--format', 'json'];
+function workerArgs(sources: readonly ScenarioSource[], options: RunCommandOptions): string[] {
+  const targets = [...new Set(sources.map((s) => s.file ?? s.scenario.name))];
+  const args = ['run', ...targets, ...sources.flatMap((s) => ['--only', s.scenario.name]), '--format', 'json'];
   const pass: [keyof RunCommandOptions, string][] = [
     ['out', '--out'],
     ['seed', '--seed'],
@@ -49,9 +50,10 @@ function workerError(name: string, stderr: string, code: number | null): Harness
   return m?.[1] === ErrorCode.Config ? new ConfigError(message) : new EnvironmentError(message);
 }
 
-function runWorker(bin: string, source: ScenarioSource, options: RunCommandOptions): Promise<RunSummary> {
+function runWorker(bin: string, sources: readonly ScenarioSource[], options: RunCommandOptions): Promise<RunSummary[]> {
+  const source = { scenario: { name: sources.map((s) => s.scenario.name).join(', ') } };
   return new Promise((resolveRun, reject) => {
-    const child: ChildProcess = spawn(process.execPath, [bin, ...workerArgs(source, options)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child: ChildProcess = spawn(process.execPath, [bin, ...workerArgs(sources, options)], { stdio: ['ignore', 'pipe', 'pipe'] });
     // A Ctrl-C reaches the workers through the terminal's process group; SIGTERM to us goes on to them.
     const unregister = registerResource({
       label: `worker ${source.scenario.name}`,
@@ -74,7 +76,7 @@ function runWorker(bin: string, source: ScenarioSource, options: RunCommandOptio
       stderr = (stderr + t).slice(-8000);
       const lines = (partial + t).split('\n');
       partial = lines.pop()!;
-      for (const line of lines) if (line.trim() !== '') process.stderr.write(`[${source.scenario.name}] ${line}\n`);
+      for (const line of lines) if (line.trim() !== '') process.stderr.write(`[worker ${child.pid}] ${line}\n`);
     });
     child.on('error', (e) => {
       unregister();
@@ -84,9 +86,9 @@ function runWorker(bin: string, source: ScenarioSource, options: RunCommandOptio
       unregister();
       if (code !== 0 && code !== 1) return reject(workerError(source.scenario.name, stderr, code));
       try {
-        const [summary] = JSON.parse(stdout) as RunSummary[];
-        if (summary === undefined) throw new Error('no summary');
-        resolveRun(summary);
+        const summaries = JSON.parse(stdout) as RunSummary[];
+        if (summaries.length !== sources.length) throw new Error('summaries missing');
+        resolveRun(summaries);
       } catch {
         reject(workerError(source.scenario.name, stderr, code));
       }
@@ -99,39 +101,36 @@ function formatRecordLine(record: RunRecord): string {
 }
 
 /**
- * Runs every scenario in a worker process, `parallel` at once; summaries come back in the scenarios'
- * order (not completion order), so reports are the same as a serial run's. The first worker error stops
- * new workers and is thrown once the running ones ended.
+ * Runs the scenarios in `parallel` worker processes, each taking every N-th scenario (one process per
+ * lane, not per scenario: loading wirelab costs seconds of CPU, which a loaded machine lacks). Each
+ * worker's text lines appear as it finishes; the summaries come back in suite order, so JSON and JUnit
+ * reports match a serial run's. A worker's error is thrown once every worker ended.
  */
 export async function runInWorkers(chosen: readonly ScenarioSource[], options: RunCommandOptions, parallel: number, write: ((text: string) => void) | undefined): Promise<RunSummary[]> {
   const bin = wirelabBin();
-  const summaries: RunSummary[] = new Array<RunSummary>(chosen.length);
-  let next = 0;
-  let done = 0;
+  const lanes = Array.from({ length: Math.min(parallel, chosen.length) }, (_v, k) => chosen.filter((_s, i) => i % parallel === k));
+  const byName = new Map<string, RunSummary>();
   let failure: unknown;
-  const lane = async (): Promise<void> => {
-    while (failure === undefined && next < chosen.length) {
-      const i = next++;
-      const source = chosen[i]!;
+  await Promise.all(
+    lanes.map(async (lane) => {
       try {
-        const summary = await runWorker(bin, source, options);
-        summaries[i] = summary;
-        done++;
-        process.stderr.write(`[${done}/${chosen.length}] ${source.scenario.name}: ${summary.passed}/${summary.runs} passed\n`);
-        for (const r of summary.results) {
-          write?.(`${formatRecordLine(r)}\n`);
-          if (!r.ok) {
-            for (const o of r.outcomes.filter((x) => !x.ok)) write?.([`  FAIL ${o.label}: found ${o.found}`, ...o.explanation.map((l) => `       ${l}`)].join('\n') + '\n');
-            if (r.error) write?.(`  ${r.error.message}\n${r.error.timeline}\n`);
+        for (const summary of await runWorker(bin, lane, options)) {
+          byName.set(summary.name, summary);
+          process.stderr.write(`${summary.name}: ${summary.passed}/${summary.runs} passed\n`);
+          for (const r of summary.results) {
+            write?.(`${formatRecordLine(r)}\n`);
+            if (!r.ok) {
+              for (const o of r.outcomes.filter((x) => !x.ok)) write?.([`  FAIL ${o.label}: found ${o.found}`, ...o.explanation.map((l) => `       ${l}`)].join('\n') + '\n');
+              if (r.error) write?.(`  ${r.error.message}\n${r.error.timeline}\n`);
+            }
           }
+          if (summary.runs > 1) write?.(formatPassRates(summary));
         }
-        if (summary.runs > 1) write?.(formatPassRates(summary));
       } catch (e) {
         failure ??= e;
       }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(parallel, chosen.length) }, lane));
+    }),
+  );
   if (failure !== undefined) throw failure;
-  return summaries;
+  return chosen.map((c) => byName.get(c.scenario.name)!);
 }
