@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { isExpectationError, isHarnessError } from '../analyzer/errors.js';
 import { register as registerAnalyze } from './commands/analyze.js';
 import { register as registerCleanup } from './commands/cleanup.js';
+import { register as registerInit } from './commands/init.js';
 import { register as registerList } from './commands/list.js';
 import { register as registerExplain } from './commands/explain.js';
 import { register as registerReport } from './commands/report.js';
@@ -51,6 +52,7 @@ export function buildProgram(): Command {
   registerServe(program, run);
   registerExplain(program, run);
   registerReport(program, run);
+  registerInit(program, run);
   return program;
 }
 

@@ -12,6 +12,8 @@
  *
  * const analysis = await analyzeCapture('runs/fast-retransmission/capture.pcapng');
  * expect(analysis).to.have.flag('fast_retransmission').exactly(1);
+ * expect(analysis).to.have.flag('zero_window', { exactly: 0 });   // a count that may be 0
+ * expect(analysis).to.have.flag('duplicate_ack', { atMost: 3 });
  * expect(analysis).to.have.flag('tcp.analysis.duplicate_ack').atLeast(2);
  * expect(analysis).not.to.have.flag('lost_segment');          // absence
  * expect(analysis).to.have.teardown('fin-then-rst');           // in any stream
@@ -21,7 +23,7 @@
  * ```
  */
 import type { Analysis, Teardown } from '../analyzer/analysis-result.js';
-import { describeBound, normalizeFlagId, parallel, teardown, tls, type CountBound, type Expectation, type StreamChoice, type TlsExpectation } from './scenario/expect.js';
+import { count, normalizeFlagId, parallel, teardown, tls, type CountBound, type Expectation, type ExpectationOutcome, type FlagId, type StreamChoice, type TlsExpectation } from './scenario/expect.js';
 
 declare global {
   // chai's own typings live in the global Chai namespace; plugins extend it there.
@@ -31,9 +33,10 @@ declare global {
       /**
        * The analysis has at least one finding `id` ('fast_retransmission' means
        * 'tcp.analysis.fast_retransmission'); chain `.exactly(n)`, `.atLeast(n)` or `.atMost(n)` to
-       * pin the count. Negated (`.not.to.have.flag(id)`) it asserts there is none.
+       * pin the count. Negated (`.not.to.have.flag(id)`) it asserts there is none. With a bound
+       * (`.flag(id, { exactly: 0 })`, `{ atMost: 2 }`) it checks only the bound, so 0 can pass.
        */
-      flag(id: string): Assertion;
+      flag(id: FlagId, bound?: CountBound): Assertion;
       /** After `.flag(id)`: exactly `n` findings. */
       exactly(n: number): Assertion;
       /** After `.flag(id)`: at least `n` findings. */
@@ -80,27 +83,35 @@ export const chaiWirelab: Chai.ChaiPlugin = (chai, utils) => {
     return obj;
   }
 
-  Assertion.addMethod('flag', function (this: Chai.AssertionStatic, id: string) {
+  function assertOutcome(assertion: Chai.AssertionStatic, outcome: ExpectationOutcome): void {
+    const why = (outcome.explanation ?? []).map((l) => `\n  ${l}`).join('');
+    assertion.assert(outcome.ok, `expected ${outcome.expected}, found ${outcome.found}${why}`, `expected not: ${outcome.expected}, found ${outcome.found}`, outcome.expected, outcome.found, false);
+  }
+
+  Assertion.addMethod('flag', function (this: Chai.AssertionStatic, id: FlagId, bound?: CountBound) {
     const full = normalizeFlagId(id);
-    const frames = framesOf(subject(this), full);
     utils.flag(this, FLAG_KEY, full);
-    this.assert(frames.length > 0, `expected at least one ${full}, found none`, `expected no ${full}, found ${frames.length} (${listFrames(frames)})`, full, undefined, false);
+    if (bound !== undefined) {
+      assertOutcome(this, count(full, bound).evaluate(subject(this)));
+      return;
+    }
+    const frames = framesOf(subject(this), full);
+    // `.flag(id)` asserts presence at once, before a chained `.exactly(0)` can run: say how to count zero.
+    this.assert(
+      frames.length > 0,
+      `expected at least one ${full}, found none (for a count that may be 0 use .flag('${id}', { exactly: 0 }) or { atMost: n }, or .not.to.have.flag('${id}'))`,
+      `expected no ${full}, found ${frames.length} (${listFrames(frames)})`,
+      full,
+      undefined,
+      false,
+    );
   });
 
   function addCount(name: 'exactly' | 'atLeast' | 'atMost', toBound: (n: number) => CountBound): void {
     Assertion.addMethod(name, function (this: Chai.AssertionStatic, n: number) {
       const id: unknown = utils.flag(this, FLAG_KEY);
       if (typeof id !== 'string') throw new TypeError(`.${name}(${n}) must follow .flag(id), e.g. expect(analysis).to.have.flag('duplicate_ack').${name}(${n})`);
-      const bound = describeBound(toBound(n), `.${name}()`);
-      const frames = framesOf(subject(this), id);
-      this.assert(
-        bound.test(frames.length),
-        `expected ${bound.text} ${id}, found ${frames.length} (${listFrames(frames)})`,
-        `expected not ${bound.text} ${id}, found ${frames.length}`,
-        n,
-        frames.length,
-        false,
-      );
+      assertOutcome(this, count(id as FlagId, toBound(n)).evaluate(subject(this)));
     });
   }
   addCount('exactly', (n) => ({ exactly: n }));
@@ -109,8 +120,7 @@ export const chaiWirelab: Chai.ChaiPlugin = (chai, utils) => {
 
   function addExpectation<A extends unknown[]>(name: string, build: (...args: A) => Expectation): void {
     Assertion.addMethod(name, function (this: Chai.AssertionStatic, ...args: A) {
-      const outcome = build(...args).evaluate(subject(this));
-      this.assert(outcome.ok, `expected ${outcome.expected}, found ${outcome.found}`, `expected not: ${outcome.expected}, found ${outcome.found}`, outcome.expected, outcome.found, false);
+      assertOutcome(this, build(...args).evaluate(subject(this)));
     });
   }
   addExpectation('teardown', (kind: Teardown, stream: StreamChoice = 'any') => teardown(stream, kind));

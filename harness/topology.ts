@@ -35,6 +35,8 @@ export interface TopologyOptions {
   mtu?: number;
   /** Sysctls applied in both namespaces on top of `DEFAULT_SYSCTLS` (sysctl -w names). */
   sysctls?: Readonly<Record<string, string>>;
+  /** Attributes of each namespace's on-link routes: `quickack` (ACK every segment at once) and `initcwnd`. */
+  route?: { readonly quickack?: boolean; readonly initcwnd?: number };
   /** Remove leftovers of SIGKILL'd runs before creating (default true). */
   sweep?: boolean;
 }
@@ -224,6 +226,17 @@ export async function createTopology(options: TopologyOptions = {}): Promise<Top
           ],
           host.netns,
         );
+        // Route attributes are how Linux pins quick ACKs and the initial cwnd (no sysctl for either).
+        const attrs = [...(options.route?.quickack ? ['quickack', '1'] : []), ...(options.route?.initcwnd === undefined ? [] : ['initcwnd', String(options.route.initcwnd)])];
+        if (attrs.length > 0) {
+          await ipBatch(
+            [
+              `route replace ${v4(0)}/30 dev ${host.ifname} proto kernel scope link src ${host.ipv4} ${attrs.join(' ')}`,
+              `route replace ${v6Prefix}::/64 dev ${host.ifname} proto kernel metric 256 ${attrs.join(' ')}`,
+            ],
+            host.netns,
+          );
+        }
         return applied;
       }),
     );

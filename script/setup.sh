@@ -3,12 +3,13 @@
 #   system: libpcap-dev (for the `cap` binding), ethtool + iproute2 (namespaces, offloads),
 #           tshark (differential tests against Wireshark), chromium (the real-browser client),
 #           ffmpeg (makes the lab page's real image, audio and video once, script/make-media.sh)
+#           libxml2-utils (xmllint: the JUnit report test validates against test/fixtures/junit/junit.xsd)
 #   node:   npm ci (exact lockfile), npm run build (dist/ for the `wirelab` bin)
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(libpcap-dev ethtool iproute2 tshark chromium ffmpeg)
+PACKAGES=(libpcap-dev ethtool iproute2 tshark chromium ffmpeg libxml2-utils)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -6,6 +6,7 @@ import { ConfigError } from '../../analyzer/errors.js';
 import type { Impairment } from '../impair/impairment.js';
 import type { MediaSizes } from '../https-server.js';
 import type { Expectation } from './expect.js';
+import { resolveTcpBehaviour, type RouteOptions, type TcpBehaviour, type TcpPreset } from './tcp-behaviour.js';
 import type { TimelineEntry } from './timeline.js';
 
 /** Where the proxy records: the client's side of the path (the report's Wireshark), the server's, or both. */
@@ -19,8 +20,12 @@ export interface ScenarioTopology {
   readonly mtu?: number;
   /** Wanted IPv4 MSS; sets the MTU to mss + 40 (IP and TCP headers without options). */
   readonly mss?: number;
-  /** Extra sysctls for both namespaces, e.g. a small `net.ipv4.tcp_rmem` for a zero window. */
+  /** Extra sysctls for both namespaces, e.g. a small `net.ipv4.tcp_rmem` for a zero window; they win over `tcp`. */
   readonly sysctls?: Readonly<Record<string, string>>;
+  /** Named kernel TCP settings, e.g. 'deterministic-loss' (see TCP_PRESETS); `tcp` overrides single switches. */
+  readonly preset?: TcpPreset;
+  /** Pin the TCP behaviour the scenario depends on: SACK, RACK, TLP, ECN, delayed ACK, initial cwnd, congestion control. */
+  readonly tcp?: TcpBehaviour;
 }
 
 /** TLS settings of the server (and the client's offer). */
@@ -56,6 +61,10 @@ export interface Scenario {
   readonly rttMs: number;
   readonly mtu: number;
   readonly sysctls: Readonly<Record<string, string>>;
+  /** Route attributes of both namespaces (quick ACKs, initial cwnd), from `topology.tcp`. */
+  readonly route: RouteOptions;
+  /** The TCP switches pinned by `topology.preset` and `topology.tcp`, for reports. */
+  readonly tcp: TcpBehaviour;
   readonly capture: CapturePoint;
   readonly tls: ScenarioTls;
   readonly media: MediaSizes | undefined;
@@ -63,6 +72,14 @@ export interface Scenario {
   readonly timeline: readonly TimelineEntry[];
   readonly expect: readonly Expectation[];
   readonly timeoutMs: number;
+}
+
+/** Marks what defineScenario returned, across copies of this module (a user's file may load another copy). */
+export const SCENARIO_BRAND: unique symbol = Symbol.for('wirelab.scenario') as never;
+
+/** True for a value made by {@link defineScenario}. */
+export function isScenario(value: unknown): value is Scenario {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[SCENARIO_BRAND] === true;
 }
 
 const IPV4_TCP_HEADERS = 40;
@@ -118,12 +135,20 @@ export function defineScenario(definition: ScenarioDefinition): Scenario {
   }
   const timeoutMs = definition.timeoutMs ?? 30_000;
   if (!(timeoutMs > 0)) fail(`timeoutMs must be positive (got ${timeoutMs})`);
-  return {
+  let tcp: ReturnType<typeof resolveTcpBehaviour> = { behaviour: {}, sysctls: {}, route: {} };
+  try {
+    tcp = resolveTcpBehaviour(topo.preset, topo.tcp);
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  const scenario: Scenario = {
     name,
     description: definition.description.trim(),
     rttMs,
     mtu,
-    sysctls: topo.sysctls ?? {},
+    sysctls: { ...tcp.sysctls, ...topo.sysctls },
+    route: tcp.route,
+    tcp: tcp.behaviour,
     capture,
     tls: definition.tls ?? {},
     media: definition.media,
@@ -132,4 +157,6 @@ export function defineScenario(definition: ScenarioDefinition): Scenario {
     expect: definition.expect,
     timeoutMs,
   };
+  Object.defineProperty(scenario, SCENARIO_BRAND, { value: true, enumerable: false });
+  return scenario;
 }

@@ -3,7 +3,9 @@
  * connections) and their evaluation into expected-versus-found outcomes. Pure; no I/O, no proxy.
  */
 import type { Analysis, ConversationReport, Teardown } from '../../analyzer/analysis-result.js';
+import { Expert, type ExpertId } from '../../analyzer/analysis/expert.js';
 import { ConfigError } from '../../analyzer/errors.js';
+import { explainMissing } from './explain.js';
 
 /** The result of checking one expectation. */
 export interface ExpectationOutcome {
@@ -16,6 +18,8 @@ export interface ExpectationOutcome {
   readonly tolerance: string;
   /** Frames that bear on the outcome, to mark in the timeline. */
   readonly frames: readonly number[];
+  /** Why a failed outcome came out so, in sentences (e.g. how Wireshark labelled the resend instead). */
+  readonly explanation?: readonly string[];
 }
 
 /** A check of an analysis. Build with `count`, `before`, `teardown`, `tls`, `parallel`, `handshakes`. */
@@ -28,13 +32,43 @@ export interface Expectation {
 /** Which streams an expectation looks at: one tcp.stream number, any of them, or all of them. */
 export type StreamChoice = number | 'any' | 'all';
 
+type ShortAnalysisId<T> = T extends `tcp.analysis.${infer Short}` ? Short : never;
+
+/**
+ * A flag id as tshark names it ('tcp.analysis.fast_retransmission', 'tcp.connection.rst', …) or the
+ * short form of a `tcp.analysis.*` id ('fast_retransmission'). Derived from the expert table, so a
+ * misspelt id is a type error.
+ */
+export type FlagId = ExpertId | ShortAnalysisId<ExpertId>;
+
+/** Every full flag id, in the expert table's order. */
+export const FLAG_IDS: readonly ExpertId[] = Object.keys(Expert) as ExpertId[];
+
+/** Levenshtein distance, for "did you mean" on a misspelt id (ids are short, so the square table is fine). */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_v, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
 /**
  * The full finding id: 'fast_retransmission' → 'tcp.analysis.fast_retransmission'. Ids that already
- * contain a dot ('tcp.connection.rst', 'tls.alert') are kept as they are.
+ * contain a dot ('tcp.connection.rst') are kept as they are. The type rejects typos in TypeScript;
+ * at run time (JavaScript users, strings from elsewhere) an unknown id throws with the known names.
+ * @throws ConfigError `unknown flag id "fast_retransmision" (did you mean fast_retransmission?); known: …`
  */
-export function normalizeFlagId(id: string): string {
-  if (id.trim() === '') throw new ConfigError('flag id: expected a name such as fast_retransmission or tcp.analysis.duplicate_ack');
-  return id.includes('.') ? id : `tcp.analysis.${id}`;
+export function normalizeFlagId(id: FlagId | (string & Record<never, never>)): ExpertId {
+  if (typeof id !== 'string' || id.trim() === '') throw new ConfigError('flag id: expected a name such as fast_retransmission or tcp.analysis.duplicate_ack');
+  const full = id.includes('.') ? id : `tcp.analysis.${id}`;
+  if (Object.hasOwn(Expert, full)) return full as ExpertId;
+  const short = (k: string): string => k.replace(/^tcp\.analysis\./, '');
+  const nearest = [...FLAG_IDS].sort((a, b) => editDistance(short(full), short(a)) - editDistance(short(full), short(b)))[0];
+  const hint = nearest !== undefined && editDistance(short(full), short(nearest)) <= 3 ? ` (did you mean ${short(nearest)}?)` : '';
+  throw new ConfigError(`unknown flag id "${id}"${hint}; known: ${FLAG_IDS.map(short).join(', ')}`);
 }
 
 /** A count bound: one of exactly, or atLeast and/or atMost. */
@@ -43,6 +77,12 @@ export interface CountBound {
   readonly atLeast?: number;
   readonly atMost?: number;
 }
+
+/** Bound builders for `count(id, exactly(0))`, `count(id, atMost(2))`, `count(id, atLeast(1))`, `count(id, between(1, 3))`. */
+export const exactly = (n: number): CountBound => ({ exactly: n });
+export const atLeast = (n: number): CountBound => ({ atLeast: n });
+export const atMost = (n: number): CountBound => ({ atMost: n });
+export const between = (min: number, max: number): CountBound => ({ atLeast: min, atMost: max });
 
 /** Checks a bound and renders it ("exactly 1", "at least 2", "2..5"). */
 export function describeBound(bound: CountBound, what: string): { test: (n: number) => boolean; text: string; tolerance: string } {
@@ -77,7 +117,7 @@ function listFrames(frames: readonly number[]): string {
  * How many findings of `id` the analysis has (optionally in one stream).
  * @example count('tcp.analysis.fast_retransmission', { exactly: 1 }), count('duplicate_ack', { atLeast: 2 })
  */
-export function count(id: string, bound: CountBound & { stream?: number }): Expectation {
+export function count(id: FlagId, bound: CountBound & { stream?: number }): Expectation {
   const full = normalizeFlagId(id);
   const b = describeBound(bound, `count("${full}")`);
   const where = bound.stream === undefined ? '' : ` in stream ${bound.stream}`;
@@ -85,7 +125,12 @@ export function count(id: string, bound: CountBound & { stream?: number }): Expe
     label: `count ${full} ${b.text}${where}`,
     evaluate(analysis) {
       const frames = framesOf(analysis, full, bound.stream);
-      return { ok: b.test(frames.length), expected: `${b.text} ${full}${where}`, found: `${frames.length} (${listFrames(frames)})`, tolerance: b.tolerance, frames };
+      const ok = b.test(frames.length);
+      const outcome = { ok, expected: `${b.text} ${full}${where}`, found: `${frames.length} (${listFrames(frames)})`, tolerance: b.tolerance, frames };
+      // Too few: say what Wireshark saw instead (the resend it labelled otherwise, and why).
+      if (ok || frames.length >= (bound.exactly ?? bound.atLeast ?? 0)) return outcome;
+      const why = explainMissing(analysis, full, bound.stream);
+      return why.lines.length === 0 ? outcome : { ...outcome, frames: [...frames, ...why.frames], explanation: why.lines };
     },
   };
 }
@@ -95,7 +140,7 @@ export function count(id: string, bound: CountBound & { stream?: number }): Expe
  * both must occur.
  * @example before('tcp.analysis.duplicate_ack', 'tcp.analysis.fast_retransmission')
  */
-export function before(first: string, then: string): Expectation {
+export function before(first: FlagId, then: FlagId): Expectation {
   const a = normalizeFlagId(first);
   const b = normalizeFlagId(then);
   return {

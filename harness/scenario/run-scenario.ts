@@ -55,6 +55,8 @@ export interface RunOutcome {
   readonly expected: string;
   readonly found: string;
   readonly tolerance: string;
+  /** Why a failure came out so (e.g. the resend Wireshark labelled otherwise); empty when passed. */
+  readonly explanation: readonly string[];
 }
 
 /** Wall-clock cost of a run's phases, in ms. */
@@ -104,6 +106,13 @@ export function checkScenarioEnvironment(scenario: Scenario): void {
   const problem = scenarioEnvironmentProblem(scenario);
   if (problem !== undefined) throw new EnvironmentError(problem);
 }
+
+/**
+ * How long an agent may take to load and say ready. Traffic starts only after both are ready, so this
+ * bounds a hang, not a measurement: under tsx on a loaded 2-core machine (load 20, --parallel 2) a
+ * start took over 15 s.
+ */
+const AGENT_READY_MS = 60_000;
 
 /** How long a stopping browser agent may take to close Chromium and remove its profile before SIGKILL. */
 const BROWSER_STOP_GRACE_MS = 5_000;
@@ -178,7 +187,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   try {
     phase('topology');
     let t = performance.now();
-    topology = await createTopology({ mtu: scenario.mtu, sysctls: { ...scenario.sysctls } });
+    topology = await createTopology({ mtu: scenario.mtu, sysctls: { ...scenario.sysctls }, route: scenario.route });
     topologyUpMs = performance.now() - t;
     const topo = topology;
     // Clients verify the name lab.wirelab.test (their SNI), so the per-run addresses need not be in the
@@ -200,7 +209,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     agents.push(server);
     const client = startClientAgent(scenario, topo.server.ipv4, LAB_PORT, cert.path, spawnIn(topo.client));
     agents.push(client);
-    await Promise.all([server.next(['ready'], 15_000), client.next(['ready'], 15_000)]);
+    await Promise.all([server.next(['ready'], AGENT_READY_MS), client.next(['ready'], AGENT_READY_MS)]);
     setupMs = performance.now() - startMs;
 
     phase('traffic');
@@ -240,7 +249,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     await writeFile(join(dir, 'analysis.json'), `${JSON.stringify(analysis, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`);
 
     const timelineContext = { clientAddresses: [topo.client.ipv4, topo.client.ipv6], capturePoint: point, decisions, positions };
-    const outcomes = results.map(({ expectation, outcome }) => ({ label: expectation.label, ok: outcome.ok, expected: outcome.expected, found: outcome.found, tolerance: outcome.tolerance }));
+    const outcomes = results.map(({ expectation, outcome }) => ({ label: expectation.label, ok: outcome.ok, expected: outcome.expected, found: outcome.found, tolerance: outcome.tolerance, explanation: outcome.explanation ?? [] }));
     const failed = results.filter((r) => !r.outcome.ok);
 
     phase('teardown');
@@ -257,13 +266,14 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     const header = [
       `scenario ${scenario.name}: ${scenario.description}`,
       `seed ${seed}, capture ${point}${capture === 'both' ? ' (and server in capture-server.pcapng)' : ''}, rtt ${scenario.rttMs} ms, mtu ${scenario.mtu}`,
+      `tcp: ${Object.entries(scenario.tcp).map(([k, v]) => `${k}=${String(v)}`).join(' ') || 'Linux defaults'}`,
       `uplink: ${uplink.map((i) => i.label).join(' | ') || 'none'}; downlink: ${downlink.map((i) => i.label).join(' | ') || 'none'}`,
       ...(replayStats === undefined ? [] : [`replay of seed ${seed}: ${formatReplayStats(replayStats)}`]),
       `timings: setup ${timings.setupMs.toFixed(0)} ms (topology ${topologyUpMs.toFixed(0)}), traffic ${trafficMs.toFixed(0)} ms, analysis ${analyzeMs.toFixed(0)} ms, teardown ${teardownMs.toFixed(0)} ms (topology ${topologyDownMs.toFixed(0)})`,
       'client steps:',
       ...clientSteps.map((s) => `  ${s.startMs.toFixed(1).padStart(8)} ms ${s.label}: ${s.detail}`),
       'expectations:',
-      ...outcomes.map((o) => `  ${o.ok ? 'ok  ' : 'FAIL'} ${o.label}: expected ${o.expected}, found ${o.found}`),
+      ...outcomes.flatMap((o) => [`  ${o.ok ? 'ok  ' : 'FAIL'} ${o.label}: expected ${o.expected}, found ${o.found}`, ...o.explanation.map((l) => `       ${l}`)]),
       'frames (number, seconds, stream :client port, direction, flags, seq:next(len), ack, window, {TLS}, [analysis flags], [proxy decisions]):',
     ];
     await writeFile(join(dir, 'timeline.txt'), `${header.join('\n')}\n${formatPacketTimeline(analysis, timelineContext)}\n`);
@@ -272,7 +282,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     if (failed.length > 0) {
       const marked = failed.flatMap((r) => r.outcome.frames);
       const summary = failed
-        .map((r) => `expected ${r.outcome.expected}, found ${r.outcome.found}${r.outcome.tolerance ? ` (tolerance ${r.outcome.tolerance})` : ''}`)
+        .map((r) => `expected ${r.outcome.expected}, found ${r.outcome.found}${r.outcome.tolerance ? ` (tolerance ${r.outcome.tolerance})` : ''}${(r.outcome.explanation ?? []).map((l) => `; ${l}`).join('')}`)
         .join('; ');
       const excerpt = formatPacketTimeline(analysis, timelineContext, marked.length > 0 ? { around: marked, mark: marked, context: 6 } : {});
       error = new ExpectationError(`${scenario.name}: ${summary} (seed ${seed}, capture: ${point}; artefacts in ${dir})`, {
@@ -339,10 +349,10 @@ export async function runScenarioTrafficOnLoopback(scenario: Scenario): Promise<
       local,
     );
     agents.push(server);
-    const ready = await server.next(['ready'], 15_000);
+    const ready = await server.next(['ready'], AGENT_READY_MS);
     const client = startClientAgent(scenario, '127.0.0.1', ready.port, cert.path, local);
     agents.push(client);
-    await client.next(['ready'], 15_000);
+    await client.next(['ready'], AGENT_READY_MS);
     client.send('start');
     await client.next(['done'], scenario.timeoutMs + 5_000);
     return client.messages.flatMap((m) => (m.type === 'step' ? [{ index: m.index, label: m.label, startMs: m.startMs, endMs: m.endMs, detail: m.detail }] : []));
