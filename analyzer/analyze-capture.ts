@@ -15,7 +15,7 @@ import type { Conversation } from './analysis/tcp/conversation.js';
 import type { TlsStreamSummary } from './analysis/tls/tls-analyzer.js';
 import { readCapture } from './capture/open-capture.js';
 import type { CaptureSource } from './capture/open-capture.js';
-import { CaptureFormatError, isCaptureFormatError } from './errors.js';
+import { CaptureFormatError, ConfigError, isCaptureFormatError } from './errors.js';
 import { findingsOf } from './findings.js';
 import { createExpertTally } from './report/expert-tally.js';
 import type { ExpertTally } from './report/expert-tally.js';
@@ -44,8 +44,17 @@ export interface AnalyzeOptions extends PipelineOptions {
   /** Called every `progressEveryFrames` frames with the number of frames analysed so far. */
   readonly onProgress?: (frames: number) => void;
   readonly progressEveryFrames?: number;
-  /** Two connections between the same hosts opened within this window count as parallel (default 1000 ms). */
+  /**
+   * Connections from one client to one server port that open within this window of each other and
+   * are open at the same time count as parallel (default 1000 ms).
+   */
   readonly parallelWindowMs?: number;
+  /**
+   * Only these tcp.streams: conversations, findings, expert counts and summary cover them alone. A
+   * stream the capture does not have is a ConfigError naming the streams it has, raised before any
+   * `onFrame` call.
+   */
+  readonly streams?: ReadonlySet<number>;
   readonly signal?: AbortSignal;
 }
 
@@ -134,6 +143,7 @@ async function runPass(
   const findings: Finding[] = [];
   const keepFindings = options.keepFindings ?? true;
   const expert = createExpertTally();
+  const streams = options.streams;
   const records: MutableFrameRecord[] = [];
   const pendingConversation: (TcpConversation | undefined)[] = [];
   const every = options.progressEveryFrames ?? 100_000;
@@ -148,6 +158,7 @@ async function runPass(
         const frameFindings = findingsOf(step);
         for (let j = 0; j < frameFindings.length; j++) {
           const f = frameFindings[j]!;
+          if (streams !== undefined && (f.stream === undefined || !streams.has(f.stream))) continue;
           expert.add(f);
           if (keepFindings) findings.push(f);
         }
@@ -234,9 +245,10 @@ function conversationReports(result: PipelineResult): ConversationReport[] {
 }
 
 /**
- * Finds connections one client opened to the same server port within `windowMs` of each other
- * (a browser's parallel or speculative connections). A stream is idle when it carried under a
- * tenth of the busiest sibling's payload and ended before it.
+ * Finds connections one client opened to the same server port within `windowMs` of each other and
+ * open at the same time (a browser's parallel or speculative connections): each member starts
+ * before an earlier member has ended, so back-to-back connections are never a group. A stream is
+ * idle when it carried under a tenth of the busiest sibling's payload and ended before it.
  */
 export function findParallelConnections(
   conversations: readonly ConversationReport[],
@@ -252,11 +264,18 @@ export function findParallelConnections(
     list.push(c);
   }
   const out: ParallelConnections[] = [];
-  for (const list of groups.values()) {
+  for (const unsorted of groups.values()) {
+    const list = [...unsorted].sort((a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : a.stream - b.stream));
     let start = 0;
     while (start < list.length) {
       let end = start + 1;
-      while (end < list.length && list[end]!.startNs - list[start]!.startNs <= windowNs) end++;
+      let openUntilNs = list[start]!.endNs;
+      while (end < list.length) {
+        const next = list[end]!;
+        if (next.startNs - list[start]!.startNs > windowNs || next.startNs >= openUntilNs) break;
+        if (next.endNs > openUntilNs) openUntilNs = next.endNs;
+        end++;
+      }
       if (end - start >= 2) {
         const members = list.slice(start, end);
         const payload = (c: ConversationReport): number => c.bytes[0] + c.bytes[1];
@@ -277,6 +296,31 @@ export function findParallelConnections(
   return out;
 }
 
+/** "0–4, 7, 9": the numbers as ranges. */
+function formatStreamList(streams: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < streams.length; ) {
+    let j = i;
+    while (j + 1 < streams.length && streams[j + 1] === streams[j]! + 1) j++;
+    parts.push(j === i ? `${streams[i]}` : j === i + 1 ? `${streams[i]}, ${streams[j]}` : `${streams[i]}–${streams[j]}`);
+    i = j + 1;
+  }
+  return parts.join(', ');
+}
+
+/** Throws a ConfigError when a chosen stream is not among the capture's conversations. */
+function checkStreams(name: string, wanted: ReadonlySet<number> | undefined, conversations: readonly TcpConversation[]): void {
+  if (wanted === undefined) return;
+  const missing = [...wanted].filter((s) => s < 0 || s >= conversations.length || conversations[s]!.stream !== s).sort((a, b) => a - b);
+  if (missing.length === 0) return;
+  const have = conversations.map((c) => c.stream);
+  const which = missing.length === 1 ? `tcp.stream ${missing[0]}` : `tcp.streams ${formatStreamList(missing)}`;
+  throw new ConfigError(
+    have.length === 0
+      ? `${name}: no ${which}: the capture has no TCP streams`
+      : `${name}: no ${which}: the capture has tcp.stream ${formatStreamList(have)}`,
+  );
+}
 
 /**
  * Analyses a capture: decodes every frame, runs Wireshark-compatible TCP analysis and TLS record
@@ -289,25 +333,34 @@ export function findParallelConnections(
  */
 export async function analyzeCapture(input: CaptureInput, options: AnalyzeOptions = {}): Promise<Analysis> {
   const name = sourceName(input, options);
+  const window = options.parallelWindowMs;
+  if (window !== undefined && (!Number.isFinite(window) || window < 0)) {
+    throw new ConfigError(`parallel window: expected a number of ms ≥ 0 (got ${window})`);
+  }
   const keepFrames = options.keepFrames ?? true;
   const onFrame = options.onFrame;
   let pass: PassOutput;
   if (onFrame !== undefined && typeof input === 'string' && input !== '-' && !keepFrames) {
     // tshark -2 style: the first pass learns each stream's final completeness, the second emits.
     const first = await runPass(input, name, options, false);
+    checkStreams(name, options.streams, first.result.tcp.conversations);
     pass = await runPass(input, name, options, false, { finalStreams: first.result.tcp.conversations, onFrame });
   } else {
     pass = await runPass(input, name, options, keepFrames || onFrame !== undefined);
+    checkStreams(name, options.streams, pass.result.tcp.conversations);
     if (onFrame !== undefined) for (const record of pass.records) onFrame(record);
   }
-  const conversations = conversationReports(pass.result);
+  const streams = options.streams;
+  const conversations = conversationReports(pass.result).filter((c) => streams === undefined || streams.has(c.stream));
+  const parallelWindowMs = options.parallelWindowMs ?? DEFAULT_PARALLEL_WINDOW_MS;
   const analysis: Analysis = {
     source: name,
     frameCount: pass.frameCount,
     frames: keepFrames ? pass.records : [],
     findings: pass.findings,
     conversations,
-    parallelConnections: findParallelConnections(conversations, options.parallelWindowMs),
+    parallelConnections: findParallelConnections(conversations, parallelWindowMs),
+    parallelWindowMs,
     expertCounts: pass.expert.counts,
     expertSummary: pass.expert.rows(),
     readError: pass.readError,

@@ -17,6 +17,7 @@ export interface AnalyzeCommandOptions {
   readonly stream?: readonly number[];
   readonly flag?: readonly string[];
   readonly packets: boolean;
+  readonly parallelWindow: number;
 }
 
 const FORMATS = ['text', 'jsonl', 'json'] as const;
@@ -49,8 +50,9 @@ export async function analyzeCommand(file: string, options: AnalyzeCommandOption
     return true;
   };
   let analysis: Analysis;
+  const common = { parallelWindowMs: options.parallelWindow, ...(streams === undefined ? {} : { streams }) };
   if (options.format === 'json') {
-    analysis = await analyzeCapture(file, { keepFrames: false });
+    analysis = await analyzeCapture(file, { ...common, keepFrames: false });
     out.write(`${JSON.stringify(toJsonReport(analysis, streams, flagIds), null, 2)}\n`);
   } else {
     // Frame filters by flag need the findings first, so they keep records in memory.
@@ -67,7 +69,7 @@ export async function analyzeCommand(file: string, options: AnalyzeCommandOption
     };
     analysis = await analyzeCapture(
       file,
-      stream ? { keepFrames: false, keepFindings: false, onFrame: emit } : { keepFrames: true },
+      stream ? { ...common, keepFrames: false, keepFindings: false, onFrame: emit } : { ...common, keepFrames: true },
     );
     if (!stream) {
       for (const f of analysis.findings) if (flagIds!.has(f.id)) flaggedFrames.add(f.frame);

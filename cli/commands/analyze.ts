@@ -13,6 +13,12 @@ function parseStreamId(value: string, previous: number[] = []): number[] {
   return [...previous, n];
 }
 
+function parseWindowMs(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new ConfigError(`--parallel-window takes a number of ms ≥ 0 (got "${value}")`);
+  return n;
+}
+
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
@@ -27,6 +33,7 @@ export function register(program: Command, run: CommandRunner): void {
     .option('-s, --stream <n>', 'only this tcp.stream (repeatable)', parseStreamId)
     .option('--flag <id>', 'only frames with this finding, e.g. fast_retransmission or tcp.connection.rst (repeatable)', collect)
     .option('--no-packets', 'text format: leave out the packet list')
+    .option('--parallel-window <ms>', 'connections to one server opened within this many ms of each other, and open at once, are parallel', parseWindowMs, 1000)
     .addHelpText(
       'after',
       '\nExamples:\n  wirelab analyze trace.pcapng\n  wirelab analyze trace.pcap --format jsonl > frames.jsonl\n  tcpdump -i lo -w - port 443 | wirelab analyze -\n  wirelab analyze trace.pcap --flag fast_retransmission --flag duplicate_ack',
