@@ -700,6 +700,9 @@ class Analyzer implements TcpAnalyzer {
     }
     r.flags = flags;
     if (conv.firstRttNs !== 0) r.initialRttNs = conv.firstRttNs;
+    // Options cut short by the snapshot: Wireshark's exception while dissecting them comes before
+    // the SEQ/ACK analysis tree, so none of it is shown or counted; the state above still moved on.
+    if (p.issues.length > 0 && tcp.bytes.length < tcp.headerLength) hideSequenceAnalysis(r);
 
     this.account(conv, r, dir, seq, ack, seglen, now, tsNs);
     return r;
@@ -840,6 +843,19 @@ class Analyzer implements TcpAnalyzer {
  * Bytes in flight, payload-based method (4.0 default; spec §6 B1.6): highest end minus lowest
  * start of the sender's unacked segments, less the peer's last SACK blocks.
  */
+/** Clears what tshark shows in the SEQ/ACK analysis tree of a frame. */
+function hideSequenceAnalysis(r: FrameResult): void {
+  r.flags = 0;
+  r.dupAckNum = undefined;
+  r.dupAckFrame = undefined;
+  r.acksFrame = undefined;
+  r.ackRttNs = undefined;
+  r.initialRttNs = undefined;
+  r.bytesInFlight = undefined;
+  r.rtoNs = undefined;
+  r.rtoFrame = undefined;
+}
+
 function bytesInFlight(fwd: Flow, rev: Flow, synOrFin: number): number | undefined {
   const ual = fwd.unacked;
   ual.span(fwd.baseSeq);

@@ -46,6 +46,10 @@ linkTypeTable.add(LinkType.LinuxSll2, dissectSll2);
 linkTypeTable.add(LinkType.Null, dissectNull);
 linkTypeTable.add(LinkType.Loop, dissectLoop);
 linkTypeTable.add(LinkType.Raw, dissectRawIp);
+// Aliases libpcap and Wireshark 4.0 also read as raw IP (wiretap's pcap encapsulation table).
+for (const alias of [LinkType.RawDlt12, LinkType.RawDlt14, LinkType.AtmClipDlt16, LinkType.AtmClipDlt18, LinkType.AtmClipDlt19, LinkType.AtmClip]) {
+  linkTypeTable.add(alias, dissectRawIp);
+}
 linkTypeTable.add(LinkType.Ipv4, dissectIpv4);
 linkTypeTable.add(LinkType.Ipv6, dissectIpv6);
 linkTypeTable.add(LinkType.Ppp, dissectPpp);
