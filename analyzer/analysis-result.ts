@@ -172,7 +172,10 @@ export interface ConversationReport {
   readonly tls: TlsSummary | undefined;
 }
 
-/** Connections one client opened to one server within a short window (the browser's dual connection). */
+/**
+ * Connections one client opened to one server within a short window of each other and open at the
+ * same time (the browser's dual connection); sequential connections are never a group.
+ */
 export interface ParallelConnections {
   readonly client: string;
   readonly server: string;
@@ -197,7 +200,9 @@ export interface Analysis {
   readonly findings: readonly Finding[];
   readonly conversations: readonly ConversationReport[];
   readonly parallelConnections: readonly ParallelConnections[];
-  /** Count of findings per id. */
+  /** The window of `parallelConnections`: connections opened within it of each other and open at once. */
+  readonly parallelWindowMs: number;
+  /** Count of findings per id (of the chosen streams, when AnalyzeOptions.streams is given). */
   readonly expertCounts: Readonly<Record<string, number>>;
   /** The `tshark -z expert` view: one row per distinct summary text, most severe first. */
   readonly expertSummary: readonly ExpertSummaryRow[];

@@ -16,7 +16,7 @@ import type { Conversation } from './analysis/tcp/conversation.js';
 import type { TlsStreamSummary } from './analysis/tls/tls-analyzer.js';
 import { readCapture } from './capture/open-capture.js';
 import type { CaptureSource } from './capture/open-capture.js';
-import { CaptureFormatError, isCaptureFormatError } from './errors.js';
+import { CaptureFormatError, ConfigError, isCaptureFormatError } from './errors.js';
 import { findingsOf } from './findings.js';
 import { createExpertTally } from './report/expert-tally.js';
 import type { Frame } from './packet/frame.js';
@@ -58,8 +58,17 @@ export interface AnalyzeOptions extends Omit<PipelineOptions, 'tlsKeyLog'> {
   /** Called every `progressEveryFrames` frames with the number of frames analysed so far. */
   readonly onProgress?: (frames: number) => void;
   readonly progressEveryFrames?: number;
-  /** Two connections between the same hosts opened within this window count as parallel (default 1000 ms). */
+  /**
+   * Connections from one client to one server port that open within this window of each other and
+   * are open at the same time count as parallel (default 1000 ms).
+   */
   readonly parallelWindowMs?: number;
+  /**
+   * Only these tcp.streams: conversations, findings, expert counts and summary cover them alone. A
+   * stream the capture does not have is a ConfigError naming the streams it has, raised before any
+   * `onFrame` call.
+   */
+  readonly streams?: ReadonlySet<number>;
   readonly signal?: AbortSignal;
 }
 
@@ -161,7 +170,7 @@ export interface AnalysisSession {
 /** Options of createAnalysisSession (a subset of analyzeCapture's). */
 export type AnalysisSessionOptions = Pick<
   AnalyzeOptions,
-  'name' | 'keepFindings' | 'parallelWindowMs' | 'tcp' | 'tls' | 'keyLog' | 'keepDecrypted'
+  'name' | 'keepFindings' | 'parallelWindowMs' | 'streams' | 'tcp' | 'tls' | 'keyLog' | 'keepDecrypted'
 >;
 
 /**
@@ -179,6 +188,7 @@ export function createAnalysisSession(options: AnalysisSessionOptions = {}): Ana
   const keepFindings = options.keepFindings ?? true;
   const findingStore = createFindingStore();
   const expert = createExpertTally();
+  const chosen = options.streams;
   let frameCount = 0;
   let finished: CaptureSummary | undefined;
   return {
@@ -194,6 +204,7 @@ export function createAnalysisSession(options: AnalysisSessionOptions = {}): Ana
       const findings = findingsOf(step);
       for (let j = 0; j < findings.length; j++) {
         const f = findings[j]!;
+        if (chosen !== undefined && (f.stream === undefined || !chosen.has(f.stream))) continue;
         expert.add(f);
         if (keepFindings) findingStore.push(f);
       }
@@ -203,13 +214,17 @@ export function createAnalysisSession(options: AnalysisSessionOptions = {}): Ana
       if (finished !== undefined) return finished;
       const result = pipeline.finish();
       const streams = result.tcp.conversations;
-      const conversations = conversationReports(result, options.keepDecrypted === true);
+      // A stream the capture does not have is an error naming those it has (the CLI prints nothing before it).
+      checkStreams(options.name ?? '<frames>', chosen, streams);
+      const conversations = conversationReports(result, options.keepDecrypted === true).filter((c) => chosen === undefined || chosen.has(c.stream));
+      const parallelWindowMs = options.parallelWindowMs ?? DEFAULT_PARALLEL_WINDOW_MS;
       const keyLogWarnings = keys.warnings.map((w) => `${w.source}:${w.line}: ${w.message}`);
       finished = {
         source: options.name ?? '<frames>',
         frameCount,
         conversations,
-        parallelConnections: findParallelConnections(conversations, options.parallelWindowMs),
+        parallelConnections: findParallelConnections(conversations, parallelWindowMs),
+        parallelWindowMs,
         expertCounts: expert.counts,
         expertSummary: expert.rows(),
         readError,
@@ -374,9 +389,10 @@ function conversationReports(result: PipelineResult, keepDecrypted: boolean): Co
 }
 
 /**
- * Finds connections one client opened to the same server port within `windowMs` of each other
- * (a browser's parallel or speculative connections). A stream is idle when it carried under a
- * tenth of the busiest sibling's payload and ended before it.
+ * Finds connections one client opened to the same server port within `windowMs` of each other and
+ * open at the same time (a browser's parallel or speculative connections): each member starts
+ * before an earlier member has ended, so back-to-back connections are never a group. A stream is
+ * idle when it carried under a tenth of the busiest sibling's payload and ended before it.
  */
 export function findParallelConnections(
   conversations: readonly ConversationReport[],
@@ -392,11 +408,18 @@ export function findParallelConnections(
     list.push(c);
   }
   const out: ParallelConnections[] = [];
-  for (const list of groups.values()) {
+  for (const unsorted of groups.values()) {
+    const list = [...unsorted].sort((a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : a.stream - b.stream));
     let start = 0;
     while (start < list.length) {
       let end = start + 1;
-      while (end < list.length && list[end]!.startNs - list[start]!.startNs <= windowNs) end++;
+      let openUntilNs = list[start]!.endNs;
+      while (end < list.length) {
+        const next = list[end]!;
+        if (next.startNs - list[start]!.startNs > windowNs || next.startNs >= openUntilNs) break;
+        if (next.endNs > openUntilNs) openUntilNs = next.endNs;
+        end++;
+      }
       if (end - start >= 2) {
         const members = list.slice(start, end);
         const payload = (c: ConversationReport): number => c.bytes[0] + c.bytes[1];
@@ -417,6 +440,31 @@ export function findParallelConnections(
   return out;
 }
 
+/** "0–4, 7, 9": the numbers as ranges. */
+function formatStreamList(streams: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < streams.length; ) {
+    let j = i;
+    while (j + 1 < streams.length && streams[j + 1] === streams[j]! + 1) j++;
+    parts.push(j === i ? `${streams[i]}` : j === i + 1 ? `${streams[i]}, ${streams[j]}` : `${streams[i]}–${streams[j]}`);
+    i = j + 1;
+  }
+  return parts.join(', ');
+}
+
+/** Throws a ConfigError when a chosen stream is not among the capture's conversations. */
+function checkStreams(name: string, wanted: ReadonlySet<number> | undefined, conversations: readonly TcpConversation[]): void {
+  if (wanted === undefined) return;
+  const missing = [...wanted].filter((s) => s < 0 || s >= conversations.length || conversations[s]!.stream !== s).sort((a, b) => a - b);
+  if (missing.length === 0) return;
+  const have = conversations.map((c) => c.stream);
+  const which = missing.length === 1 ? `tcp.stream ${missing[0]}` : `tcp.streams ${formatStreamList(missing)}`;
+  throw new ConfigError(
+    have.length === 0
+      ? `${name}: no ${which}: the capture has no TCP streams`
+      : `${name}: no ${which}: the capture has tcp.stream ${formatStreamList(have)}`,
+  );
+}
 
 /**
  * Analyses a capture: decodes every frame, runs Wireshark-compatible TCP analysis and TLS record
@@ -429,6 +477,10 @@ export function findParallelConnections(
  */
 export async function analyzeCapture(input: CaptureInput, options: AnalyzeOptions = {}): Promise<Analysis> {
   const name = sourceName(input, options);
+  const window = options.parallelWindowMs;
+  if (window !== undefined && (!Number.isFinite(window) || window < 0)) {
+    throw new ConfigError(`parallel window: expected a number of ms ≥ 0 (got ${window})`);
+  }
   const keepFrames = options.keepFrames ?? true;
   const onFrame = options.onFrame;
   const named = { ...options, name };
@@ -453,6 +505,7 @@ export async function analyzeCapture(input: CaptureInput, options: AnalyzeOption
     findings: [...s.findingStore],
     conversations: s.conversations,
     parallelConnections: s.parallelConnections,
+    parallelWindowMs: s.parallelWindowMs,
     expertCounts: s.expertCounts,
     expertSummary: s.expertSummary,
     readError: s.readError,

@@ -9,6 +9,7 @@ export const ErrorCode = {
   Config: 'ERR_CONFIG',
   Environment: 'ERR_ENVIRONMENT',
   Expectation: 'ERR_EXPECTATION',
+  FileNotFound: 'ERR_FILE_NOT_FOUND',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -29,6 +30,16 @@ export class CaptureFormatError extends HarnessError {
   constructor(message: string, options?: { cause?: unknown; offset?: number }) {
     super(ErrorCode.CaptureFormat, message, options);
     this.offset = options?.offset;
+  }
+}
+
+/** The file to read does not exist (nothing was read; not a damaged capture). */
+export class FileNotFoundError extends HarnessError {
+  /** The path as the user gave it. */
+  readonly path: string;
+  constructor(path: string, message: string, options?: { cause?: unknown }) {
+    super(ErrorCode.FileNotFound, message, options);
+    this.path = path;
   }
 }
 
@@ -61,6 +72,9 @@ export function isHarnessError(e: unknown): e is HarnessError {
 }
 export function isCaptureFormatError(e: unknown): e is CaptureFormatError {
   return e instanceof CaptureFormatError;
+}
+export function isFileNotFoundError(e: unknown): e is FileNotFoundError {
+  return e instanceof FileNotFoundError;
 }
 export function isConfigError(e: unknown): e is ConfigError {
   return e instanceof ConfigError;

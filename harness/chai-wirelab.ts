@@ -23,7 +23,7 @@
  * ```
  */
 import type { Analysis, Teardown } from '../analyzer/analysis-result.js';
-import { count, normalizeFlagId, parallel, teardown, tls, type CountBound, type Expectation, type ExpectationOutcome, type FlagId, type StreamChoice, type TlsExpectation } from './scenario/expect.js';
+import { count, resolveFlagId, parallel, teardown, tls, type CountBound, type Expectation, type ExpectationOutcome, type FlagId, type StreamChoice, type TlsExpectation } from './scenario/expect.js';
 
 declare global {
   // chai's own typings live in the global Chai namespace; plugins extend it there.
@@ -89,7 +89,7 @@ export const chaiWirelab: Chai.ChaiPlugin = (chai, utils) => {
   }
 
   Assertion.addMethod('flag', function (this: Chai.AssertionStatic, id: FlagId, bound?: CountBound) {
-    const full = normalizeFlagId(id);
+    const full = resolveFlagId(id);
     utils.flag(this, FLAG_KEY, full);
     if (bound !== undefined) {
       assertOutcome(this, count(full, bound).evaluate(subject(this)));

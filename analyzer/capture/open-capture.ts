@@ -5,7 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { addAbortSignal, pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { CaptureFormatError, ConfigError } from '../errors.js';
+import { CaptureFormatError, ConfigError, FileNotFoundError } from '../errors.js';
 import type { Frame } from '../packet/frame.js';
 import { createCaptureParser, type CaptureInfo, type CaptureParser } from './capture-parser.js';
 
@@ -42,8 +42,9 @@ const GZIP_MAGIC_1 = 0x8b;
  * Opens a pcap or pcapng capture (optionally gzip-compressed) for streaming.
  * `source` is a path, `'-'` for stdin, or a readable byte stream.
  *
- * Errors reject the iteration: {@link CaptureFormatError} for damaged captures, corrupt gzip data and
- * unreadable files (`trace.pcap: no such file`), with every frame before the damage already yielded.
+ * Errors reject the iteration: {@link FileNotFoundError} (`trace.pcap: no such file`) before any frame
+ * when the path does not exist; {@link CaptureFormatError} for damaged captures, corrupt gzip data and
+ * unreadable files, with every frame before the damage already yielded.
  *
  * @example
  * const capture = readCapture('trace.pcap.gz');
@@ -170,11 +171,15 @@ class StreamCaptureSource implements CaptureSource {
     throw new ConfigError(`${this.name}: the stream yields ${typeof chunk} chunks; pass a byte stream (do not call setEncoding)`);
   }
 
-  /** Maps file-system and zlib errors to one-line CaptureFormatErrors; aborts and our own errors pass. */
+  /** Maps a missing file to FileNotFoundError, other file-system and zlib errors to one-line CaptureFormatErrors; aborts and our own errors pass. */
   private describe(error: unknown): unknown {
-    if (!(error instanceof Error) || error instanceof CaptureFormatError || error instanceof ConfigError) return error;
+    if (!(error instanceof Error) || error instanceof CaptureFormatError || error instanceof ConfigError || error instanceof FileNotFoundError) return error;
     if (error.name === 'AbortError') return error;
     const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      const why = code === 'ENOENT' ? 'no such file' : 'no such file (a parent is not a directory)';
+      return new FileNotFoundError(this.name, `${this.name}: ${why}`, { cause: error });
+    }
     const problem = code === undefined ? undefined : FILE_ERRORS[code];
     if (problem !== undefined) return new CaptureFormatError(`${this.name}: ${problem}`, { cause: error });
     if (code?.startsWith('Z_') === true || code === 'ERR_ZLIB_INITIALIZATION_FAILED') {
@@ -185,10 +190,8 @@ class StreamCaptureSource implements CaptureSource {
 }
 
 const FILE_ERRORS: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file',
   EISDIR: 'is a directory; expected a capture file',
   EACCES: 'permission denied',
   EPERM: 'permission denied',
-  ENOTDIR: 'no such file (a parent is not a directory)',
   ELOOP: 'too many symbolic links',
 };

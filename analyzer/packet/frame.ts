@@ -9,6 +9,12 @@ export const LinkType = {
   Ethernet: 1,
   Ppp: 9,
   Raw: 101, // raw IPv4/IPv6, version nibble decides
+  RawDlt12: 12, // DLT_RAW's value on most platforms, found in old files: raw IP
+  RawDlt14: 14, // DLT_RAW on OpenBSD: raw IP
+  AtmClipDlt16: 16, // Linux ATM Classical IP (its DLT values 16, 18 and 19 in old files): raw IP
+  AtmClipDlt18: 18,
+  AtmClipDlt19: 19,
+  AtmClip: 106, // LINKTYPE_ATM_CLIP: raw IP
   CiscoHdlc: 104,
   Ieee80211: 105,
   Loop: 108, // OpenBSD loopback: 4-byte address family in network byte order

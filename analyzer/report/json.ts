@@ -23,6 +23,7 @@ export function toJsonReport(
     frameCount: analysis.frameCount,
     conversations,
     parallelConnections: analysis.parallelConnections,
+    parallelWindowMs: analysis.parallelWindowMs,
     expertCounts: analysis.expertCounts,
     expertSummary: analysis.expertSummary,
     findings,

@@ -151,7 +151,7 @@ export function formatExpertSummary(analysis: Pick<Analysis, 'expertSummary'>): 
 
 /** The whole text report (packet list only when `packets` is given). */
 export function formatTextReport(
-  analysis: Pick<Analysis, 'conversations' | 'parallelConnections' | 'expertSummary'>,
+  analysis: Pick<Analysis, 'conversations' | 'parallelConnections' | 'parallelWindowMs' | 'expertSummary'>,
   options: { readonly streams?: ReadonlySet<number> } = {},
 ): string {
   const out: string[] = [];
@@ -161,8 +161,11 @@ export function formatTextReport(
       : analysis.conversations.filter((c) => options.streams!.has(c.stream));
   out.push(`Conversations (${conversations.length})`);
   for (const c of conversations) out.push(formatConversation(c));
-  if (analysis.parallelConnections.length > 0) {
-    out.push('', 'Parallel connections');
+  const parallelHeading = `Parallel connections (opened within ${analysis.parallelWindowMs} ms of each other, open at the same time)`;
+  if (analysis.parallelConnections.length === 0) {
+    out.push('', `${parallelHeading}: none`);
+  } else {
+    out.push('', parallelHeading);
     for (const p of analysis.parallelConnections) {
       const idle = p.idleStreams.length > 0 ? `; idle and closed early: ${p.idleStreams.join(', ')}` : '';
       out.push(`  ${p.client} → ${p.server}: streams ${p.streams.join(', ')}${idle}`);

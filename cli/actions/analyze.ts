@@ -5,7 +5,7 @@
 import { analyzeFrames } from '../../analyzer/analyze-capture.js';
 import type { AnalyzedFrame } from '../../analyzer/analyze-capture.js';
 import type { CaptureSummary } from '../../analyzer/analysis-result.js';
-import { Expert } from '../../analyzer/analysis/expert.js';
+import { resolveFlagId } from '../../analyzer/analysis/expert.js';
 import { ConfigError } from '../../analyzer/errors.js';
 import { buildFrameRecord, parseEpoch } from '../../analyzer/report/frame-record.js';
 import { writeJsonReport } from '../../analyzer/report/json-stream.js';
@@ -55,6 +55,7 @@ export interface AnalyzeCommandOptions {
   readonly stream?: readonly number[];
   readonly flag?: readonly string[];
   readonly packets: boolean;
+  readonly parallelWindow?: number;
   /** Key log files (NSS format); SSLKEYLOGFILE when none. */
   readonly keylog?: readonly string[];
   /** Print this stream's decrypted bytes both ways instead of the report. */
@@ -67,18 +68,7 @@ const FORMATS = ['text', 'jsonl', 'json'] as const;
 
 /** Accepts `fast_retransmission`, `tcp.analysis.fast_retransmission` or `tcp.connection.rst`. */
 function resolveFlagIds(flags: readonly string[]): Set<string> {
-  const known = Object.keys(Expert);
-  const out = new Set<string>();
-  for (const flag of flags) {
-    const id = known.includes(flag) ? flag : known.find((k) => k === `tcp.analysis.${flag}`);
-    if (id === undefined) {
-      throw new ConfigError(
-        `unknown flag "${flag}"; known: ${known.map((k) => k.replace(/^tcp\.analysis\./, '')).join(', ')}`,
-      );
-    }
-    out.add(id);
-  }
-  return out;
+  return new Set(flags.map((flag) => resolveFlagId(flag)));
 }
 
 /** Runs `wirelab analyze`, writing to `out` (default stdout); resolves to the exit code. Reads the capture once, in every format. */
@@ -96,7 +86,12 @@ export async function analyzeCommand(file: string, options: AnalyzeCommandOption
   };
   const keys = await readKeyLogFiles(options.keylog ?? []);
   for (const w of keys.warnings) process.stderr.write(`warning: ${formatKeyLogWarning(w)}\n`);
-  const keyOptions = keys.keyLog === undefined ? {} : { keyLog: keys.keyLog };
+  const keyOptions = {
+    ...(keys.keyLog === undefined ? {} : { keyLog: keys.keyLog }),
+    ...(options.parallelWindow === undefined ? {} : { parallelWindowMs: options.parallelWindow }),
+    // Findings, expert counts and conversations cover the chosen streams; a missing one is an error.
+    ...(streams === undefined ? {} : { streams }),
+  };
   let summary: CaptureSummary;
   if (options.follow !== undefined) {
     summary = await follow(file, options.follow, options.raw === true, keys.keyLog, out);
@@ -106,7 +101,7 @@ export async function analyzeCommand(file: string, options: AnalyzeCommandOption
   } else if (options.format === 'jsonl' && file === '-') {
     // A pipe cannot wait for the end (it may be a live capture): each line goes out as its frame
     // arrives, completeness null; the conversations' reports carry the final value.
-    summary = await analyzeFrames(file, { keepFindings: false }, (frame) => {
+    summary = await analyzeFrames(file, { keepFindings: false, ...keyOptions }, (frame) => {
       if (!wanted(frame)) return;
       out.write(`${JSON.stringify(buildFrameRecord(frame.step, frame.findings))}\n`);
     });

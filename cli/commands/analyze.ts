@@ -19,6 +19,12 @@ function parseFollow(value: string): number {
   return n;
 }
 
+function parseWindowMs(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new ConfigError(`--parallel-window takes a number of ms ≥ 0 (got "${value}")`);
+  return n;
+}
+
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
@@ -36,6 +42,7 @@ export function register(program: Command, run: CommandRunner): void {
     .option('--keylog <file>', 'TLS key log (NSS format, SSLKEYLOGFILE) to decrypt with (repeatable; default $SSLKEYLOGFILE; a pcapng\'s own Decryption Secrets Blocks are always used)', collect)
     .option('--follow <n>', 'print tcp.stream N\'s decrypted bytes both ways, like tshark -z follow,tls,ascii,N', parseFollow)
     .option('--raw', 'with --follow: write the decrypted bytes as they are')
+    .option('--parallel-window <ms>', 'connections to one server opened within this many ms of each other, and open at once, are parallel', parseWindowMs, 1000)
     .addHelpText(
       'after',
       '\nExamples:\n  wirelab analyze trace.pcapng\n  wirelab analyze trace.pcap --format jsonl > frames.jsonl\n  tcpdump -i lo -w - port 443 | wirelab analyze -\n  wirelab analyze trace.pcap --flag fast_retransmission --flag duplicate_ack\n  wirelab analyze trace.pcap --keylog sslkeylog.txt --format jsonl\n  wirelab analyze runs/lab-report/capture.pcapng --follow 0',

@@ -1,9 +1,12 @@
 /**
  * match.ts: frame matchers for targeted impairments ("the 20th data segment", "the first FIN").
+ * Frames are decoded by the analyzer's decoder, so a matcher sees what the analysis sees.
  * Pure; must not import node I/O modules.
  */
+import { decodeFrame } from '../../analyzer/decode/decode-frame.js';
+import { LinkType } from '../../analyzer/packet/frame.js';
+import { isSegment, type Segment } from '../../analyzer/packet/packet.js';
 import type { Datagram } from './impairment.js';
-import { peekTcp, type TcpPeek } from './tcp-peek.js';
 
 /** A test on one frame; may keep state across frames of one run (e.g. a stream's first sequence number). */
 export type MatchFn = (d: Datagram) => boolean;
@@ -18,8 +21,58 @@ const FIN = 0x001;
 const SYN = 0x002;
 const RST = 0x004;
 
-function stateless(label: string, test: (tcp: TcpPeek | undefined, d: Datagram) => boolean): Match {
-  const fn: MatchFn = (d) => test(peekTcp(d.data), d);
+/** The TCP fields a matcher (and the segment identity) reads. */
+export interface TcpFields {
+  readonly srcPort: number;
+  readonly dstPort: number;
+  readonly seq: number;
+  /** TCP header flag bits (TcpFlag). */
+  readonly flags: number;
+  /** Wireshark's tcp.len: the IP payload length minus the TCP header. */
+  readonly segmentLength: number;
+  /** Addresses and ports as one string, unique per direction of a connection. */
+  readonly flowKey: string;
+  /** Source and destination addresses as hex (4 or 16 bytes). */
+  readonly srcAddressHex: string;
+  readonly dstAddressHex: string;
+}
+
+// Several matchers (allOf) look at the same datagram: decode it once.
+const decoded = new WeakMap<Datagram, TcpFields | null>();
+
+/** The TCP segment of a datagram's Ethernet frame; undefined for anything else (ARP, UDP, fragments). */
+function tcpOf(d: Datagram): TcpFields | undefined {
+  const cached = decoded.get(d);
+  if (cached !== undefined) return cached ?? undefined;
+  const fields = tcpFieldsOfFrame(d.data, d.frame);
+  decoded.set(d, fields ?? null);
+  return fields;
+}
+
+/** The TCP fields of an Ethernet frame, through the analyzer's decoder; undefined for anything but TCP. */
+export function tcpFieldsOfFrame(data: Buffer, index = 1): TcpFields | undefined {
+  const p = decodeFrame({ index, timestampNs: 0n, linkType: LinkType.Ethernet, originalLength: data.length, data, interfaceId: 0 });
+  return isSegment(p) ? fieldsOf(p) : undefined;
+}
+
+function fieldsOf(p: Segment): TcpFields {
+  const { tcp, ip } = p;
+  const src = ip.src.toString('hex');
+  const dst = ip.dst.toString('hex');
+  return {
+    srcPort: tcp.srcPort,
+    dstPort: tcp.dstPort,
+    seq: tcp.seq,
+    flags: tcp.flags,
+    segmentLength: tcp.segmentLength,
+    flowKey: `${src}>${dst}:${tcp.srcPort}>${tcp.dstPort}`,
+    srcAddressHex: src,
+    dstAddressHex: dst,
+  };
+}
+
+function stateless(label: string, test: (tcp: TcpFields | undefined, d: Datagram) => boolean): Match {
+  const fn: MatchFn = (d) => test(tcpOf(d), d);
   return { label, start: () => fn };
 }
 
@@ -57,7 +110,7 @@ export function coversOffset(offset: number): Match {
     start: () => {
       const firstByte = new Map<string, number>();
       return (d) => {
-        const t = peekTcp(d.data);
+        const t = tcpOf(d);
         if (t === undefined) return false;
         // RFC 9293 §3.4: the SYN consumes one sequence number; data starts at ISN + 1.
         if ((t.flags & SYN) !== 0) firstByte.set(t.flowKey, (t.seq + 1) >>> 0);

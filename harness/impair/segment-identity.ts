@@ -4,7 +4,7 @@
  * Pure; must not import node I/O modules.
  */
 import type { Direction } from './impairment.js';
-import { peekTcp } from './tcp-peek.js';
+import { tcpFieldsOfFrame } from './match.js';
 
 /**
  * Who a segment is across runs: its connection (numbered by order of appearance, from 1), relative
@@ -61,7 +61,7 @@ export function createSegmentIdentifier(): (direction: Direction, frame: Buffer)
   const occurrences = new Map<string, number>();
   let count = 0;
   return (direction, frame) => {
-    const tcp = peekTcp(frame);
+    const tcp = tcpFieldsOfFrame(frame);
     if (tcp === undefined) return undefined;
     // uplink = client→server, so the client's endpoint is the source going up and the destination coming down.
     const key =

@@ -3,7 +3,7 @@
  * connections) and their evaluation into expected-versus-found outcomes. Pure; no I/O, no proxy.
  */
 import type { Analysis, ConversationReport, Teardown } from '../../analyzer/analysis-result.js';
-import { Expert, type ExpertId } from '../../analyzer/analysis/expert.js';
+import { FLAG_IDS, resolveFlagId, type FlagId } from '../../analyzer/analysis/expert.js';
 import { ConfigError } from '../../analyzer/errors.js';
 import { explainMissing } from './explain.js';
 
@@ -32,44 +32,8 @@ export interface Expectation {
 /** Which streams an expectation looks at: one tcp.stream number, any of them, or all of them. */
 export type StreamChoice = number | 'any' | 'all';
 
-type ShortAnalysisId<T> = T extends `tcp.analysis.${infer Short}` ? Short : never;
-
-/**
- * A flag id as tshark names it ('tcp.analysis.fast_retransmission', 'tcp.connection.rst', …) or the
- * short form of a `tcp.analysis.*` id ('fast_retransmission'). Derived from the expert table, so a
- * misspelt id is a type error.
- */
-export type FlagId = ExpertId | ShortAnalysisId<ExpertId>;
-
-/** Every full flag id, in the expert table's order. */
-export const FLAG_IDS: readonly ExpertId[] = Object.keys(Expert) as ExpertId[];
-
-/** Levenshtein distance, for "did you mean" on a misspelt id (ids are short, so the square table is fine). */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_v, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    prev = row;
-  }
-  return prev[b.length]!;
-}
-
-/**
- * The full finding id: 'fast_retransmission' → 'tcp.analysis.fast_retransmission'. Ids that already
- * contain a dot ('tcp.connection.rst') are kept as they are. The type rejects typos in TypeScript;
- * at run time (JavaScript users, strings from elsewhere) an unknown id throws with the known names.
- * @throws ConfigError `unknown flag id "fast_retransmision" (did you mean fast_retransmission?); known: …`
- */
-export function normalizeFlagId(id: FlagId | (string & Record<never, never>)): ExpertId {
-  if (typeof id !== 'string' || id.trim() === '') throw new ConfigError('flag id: expected a name such as fast_retransmission or tcp.analysis.duplicate_ack');
-  const full = id.includes('.') ? id : `tcp.analysis.${id}`;
-  if (Object.hasOwn(Expert, full)) return full as ExpertId;
-  const short = (k: string): string => k.replace(/^tcp\.analysis\./, '');
-  const nearest = [...FLAG_IDS].sort((a, b) => editDistance(short(full), short(a)) - editDistance(short(full), short(b)))[0];
-  const hint = nearest !== undefined && editDistance(short(full), short(nearest)) <= 3 ? ` (did you mean ${short(nearest)}?)` : '';
-  throw new ConfigError(`unknown flag id "${id}"${hint}; known: ${FLAG_IDS.map(short).join(', ')}`);
-}
+// The one flag-id table and resolver live in the analyzer; harness users import them from here too.
+export { FLAG_IDS, resolveFlagId, type FlagId };
 
 /** A count bound: one of exactly, or atLeast and/or atMost. */
 export interface CountBound {
@@ -118,7 +82,7 @@ function listFrames(frames: readonly number[]): string {
  * @example count('tcp.analysis.fast_retransmission', { exactly: 1 }), count('duplicate_ack', { atLeast: 2 })
  */
 export function count(id: FlagId, bound: CountBound & { stream?: number }): Expectation {
-  const full = normalizeFlagId(id);
+  const full = resolveFlagId(id);
   const b = describeBound(bound, `count("${full}")`);
   const where = bound.stream === undefined ? '' : ` in stream ${bound.stream}`;
   return {
@@ -141,8 +105,8 @@ export function count(id: FlagId, bound: CountBound & { stream?: number }): Expe
  * @example before('tcp.analysis.duplicate_ack', 'tcp.analysis.fast_retransmission')
  */
 export function before(first: FlagId, then: FlagId): Expectation {
-  const a = normalizeFlagId(first);
-  const b = normalizeFlagId(then);
+  const a = resolveFlagId(first);
+  const b = resolveFlagId(then);
   return {
     label: `${a} before ${b}`,
     evaluate(analysis) {

@@ -18,7 +18,7 @@ export { defineScenario, isScenario } from './define-scenario.js';
 export type { CapturePoint, Scenario, ScenarioDefinition, ScenarioTls, ScenarioTopology } from './define-scenario.js';
 export { at, browser, client } from './timeline.js';
 export type { TimelineEntry } from './timeline.js';
-export { atLeast, atMost, before, between, count, exactly, FLAG_IDS, handshakes, normalizeFlagId, parallel, teardown, tls, transferred } from './expect.js';
+export { atLeast, atMost, before, between, count, exactly, FLAG_IDS, handshakes, resolveFlagId, parallel, teardown, tls, transferred } from './expect.js';
 export type { CountBound, Expectation, ExpectationOutcome, FlagId, StreamChoice, TlsExpectation } from './expect.js';
 export { TCP_PRESETS, resolveTcpBehaviour } from './tcp-behaviour.js';
 export type { RouteOptions, TcpBehaviour, TcpPreset } from './tcp-behaviour.js';

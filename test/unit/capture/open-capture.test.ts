@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { readCapture, readCaptureFile } from '../../../analyzer/capture/open-capture.js';
-import { CaptureFormatError, ConfigError } from '../../../analyzer/errors.js';
+import { CaptureFormatError, ConfigError, FileNotFoundError } from '../../../analyzer/errors.js';
 import { formatEpoch } from '../../../analyzer/report/frame-record.js';
 import type { Frame } from '../../../analyzer/packet/frame.js';
 import { handPcap, payload } from './capture-bytes.js';
@@ -204,12 +204,16 @@ describe('unit', () => {
       expect((error as Error).message).to.equal('stdin: empty file; expected a pcap or pcapng header');
     });
 
-    it('reports a missing file in one line', async () => {
+    it('reports a missing file in one line as ERR_FILE_NOT_FOUND, not as a capture-format error', async () => {
       const file = path.join(dir, 'missing.pcap');
-      const { error } = await collect(readCapture(file));
-      expect(error).to.be.instanceOf(CaptureFormatError);
-      expect((error as CaptureFormatError).code).to.equal('ERR_CAPTURE_FORMAT');
+      const { frames, error } = await collect(readCapture(file));
+      expect(frames).to.have.length(0);
+      expect(error).to.be.instanceOf(FileNotFoundError);
+      expect((error as FileNotFoundError).code).to.equal('ERR_FILE_NOT_FOUND');
       expect((error as Error).message).to.equal(`${file}: no such file`);
+      const { error: underFile } = await collect(readCapture(path.join(dir, 'sample.pcap', 'x.pcap')));
+      expect((underFile as FileNotFoundError).code).to.equal('ERR_FILE_NOT_FOUND');
+      expect((underFile as Error).message).to.match(/no such file \(a parent is not a directory\)$/);
     });
 
     it('reports a directory in one line', async () => {

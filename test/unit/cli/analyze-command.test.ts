@@ -78,12 +78,76 @@ describe('wirelab analyze', function () {
     const e = wirelab(['analyze', empty]);
     expect(e.status).to.equal(2);
     expect(e.stderr).to.match(/^error \[ERR_CAPTURE_FORMAT\]: .*empty/);
-    const m = wirelab(['analyze', join(dir, 'nope.pcap')]);
-    expect(m.status).to.equal(2);
-    expect(m.stderr).to.match(/^error \[ERR_CAPTURE_FORMAT\]: .*nope\.pcap: no such file/);
+    for (const format of ['text', 'json', 'jsonl']) {
+      const missing = join(dir, 'nope.pcap');
+      const m = wirelab(['analyze', missing, '--format', format]);
+      expect(m.status, format).to.equal(2);
+      expect(m.stdout, `${format}: nothing printed before the error`).to.equal('');
+      expect(m.stderr.trim().split('\n').pop(), format).to.equal(`error [ERR_FILE_NOT_FOUND]: ${missing}: no such file`);
+    }
     const f = wirelab(['analyze', empty, '--flag', 'bogus']);
     expect(f.status).to.equal(2);
-    expect(f.stderr).to.match(/^error \[ERR_CONFIG\]: unknown flag "bogus"; known: /);
+    expect(f.stderr).to.match(/^error \[ERR_CONFIG\]: unknown flag id "bogus"; known: /);
+  });
+
+  describe('parallel connections', () => {
+    const sequential = fixture('user/five-sequential-curls.pcap');
+    const concurrent = fixture('user/two-parallel-curls.pcap');
+    type Json = { parallelWindowMs: number; parallelConnections: { streams: number[] }[]; conversations: unknown[] };
+    const json = (args: string[]): Json => {
+      const r = wirelab(['analyze', ...args, '--format', 'json']);
+      expect(r.status, r.stderr).to.equal(0);
+      return JSON.parse(r.stdout) as Json;
+    };
+
+    it('does not group five sequential connections (each closed before the next opened)', () => {
+      const report = json([sequential]);
+      expect(report.conversations).to.have.length(5);
+      expect(report.parallelConnections).to.deep.equal([]);
+      expect(report.parallelWindowMs).to.equal(1000);
+      const text = wirelab(['analyze', sequential, '--no-packets']);
+      expect(text.stdout).to.contain('Parallel connections (opened within 1000 ms of each other, open at the same time): none');
+    });
+
+    it('groups two connections open at the same time, with the window printed and settable', () => {
+      expect(json([concurrent]).parallelConnections.map((p) => p.streams)).to.deep.equal([[0, 1]]);
+      const narrow = json([concurrent, '--parallel-window', '0.01']);
+      expect(narrow.parallelWindowMs).to.equal(0.01);
+      expect(narrow.parallelConnections).to.deep.equal([]);
+      const text = wirelab(['analyze', concurrent, '--no-packets', '--parallel-window', '250']);
+      expect(text.stdout).to.match(/^Parallel connections \(opened within 250 ms of each other, open at the same time\)\n {2}127\.0\.0\.1 → 127\.0\.0\.1:\d+: streams 0, 1$/m);
+      const bad = wirelab(['analyze', concurrent, '--parallel-window', 'soon']);
+      expect(bad.status).to.equal(2);
+      expect(bad.stderr).to.match(/^error \[ERR_CONFIG\]: --parallel-window takes a number of ms ≥ 0 \(got "soon"\)/);
+    });
+  });
+
+  describe('--stream', () => {
+    const sequential = fixture('user/five-sequential-curls.pcap');
+
+    it('narrows the expert summary and the JSON counts to the chosen streams', () => {
+      const r = wirelab(['analyze', sequential, '--stream', '2', '--format', 'json']);
+      expect(r.status, r.stderr).to.equal(0);
+      const report = JSON.parse(r.stdout) as { expertCounts: Record<string, number>; conversations: { stream: number }[]; findings: { stream: number }[] };
+      expect(report.conversations.map((c) => c.stream)).to.deep.equal([2]);
+      expect(report.expertCounts['tcp.connection.syn']).to.equal(1);
+      expect(report.expertCounts['tcp.connection.fin']).to.equal(2);
+      expect(new Set(report.findings.map((f) => f.stream))).to.deep.equal(new Set([2]));
+      const all = JSON.parse(wirelab(['analyze', sequential, '--format', 'json']).stdout) as { expertCounts: Record<string, number> };
+      expect(all.expertCounts['tcp.connection.syn']).to.equal(5);
+      const text = wirelab(['analyze', sequential, '--stream', '1', '--stream', '3', '--no-packets']);
+      expect(text.stdout).to.match(/^\s+2\s+sequence\s+TCP\s+Connection establish request \(SYN\)/m);
+      expect(text.stdout).to.match(/^Chats \(8\)$/m);
+    });
+
+    it('rejects a stream the capture does not have, naming those it has, before printing anything', () => {
+      for (const format of ['text', 'json', 'jsonl']) {
+        const r = wirelab(['analyze', sequential, '--stream', '1', '--stream', '9', '--format', format]);
+        expect(r.status, format).to.equal(2);
+        expect(r.stdout, format).to.equal('');
+        expect(r.stderr.trim().split('\n').pop(), format).to.equal(`error [ERR_CONFIG]: ${sequential}: no tcp.stream 9: the capture has tcp.stream 0–4`);
+      }
+    });
   });
 
   it('has --help on every command', () => {

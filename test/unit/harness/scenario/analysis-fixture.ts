@@ -55,6 +55,7 @@ export function analysisOf(findings: Finding[], conversations: ConversationRepor
     findings,
     conversations,
     parallelConnections: parallel,
+    parallelWindowMs: 1000,
     expertCounts: tally.counts,
     expertSummary: tally.rows(),
     readError: undefined,

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { before as beforeFlag, count, evaluateExpectations, handshakes, normalizeFlagId, parallel, teardown, tls, transferred } from '../../../../harness/scenario/expect.js';
+import { before as beforeFlag, count, evaluateExpectations, handshakes, resolveFlagId, parallel, teardown, tls, transferred } from '../../../../harness/scenario/expect.js';
 import { analysisOf, conversation, finding } from './analysis-fixture.js';
 
 const TLS12 = { version: 'TLS 1.2', cipherSuite: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256' };
@@ -10,9 +10,9 @@ const analysis = analysisOf(
 );
 
 describe('unit', () => {
-  describe('normalizeFlagId', () => {
+  describe('resolveFlagId', () => {
     it('prefixes short names with tcp.analysis. and keeps dotted ids', () => {
-      expect([normalizeFlagId('duplicate_ack'), normalizeFlagId('tcp.connection.rst')]).to.deep.equal(['tcp.analysis.duplicate_ack', 'tcp.connection.rst']);
+      expect([resolveFlagId('duplicate_ack'), resolveFlagId('tcp.connection.rst')]).to.deep.equal(['tcp.analysis.duplicate_ack', 'tcp.connection.rst']);
     });
   });
 

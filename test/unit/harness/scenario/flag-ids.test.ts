@@ -7,7 +7,7 @@ import * as chai from 'chai';
 import { analyzeCapture } from '../../../../analyzer/analyze-capture.js';
 import type { Analysis } from '../../../../analyzer/analysis-result.js';
 import { chaiWirelab } from '../../../../harness/chai-wirelab.js';
-import { atMost, before as beforeFlag, count, exactly, FLAG_IDS, normalizeFlagId } from '../../../../harness/scenario/expect.js';
+import { atMost, before as beforeFlag, count, exactly, FLAG_IDS, resolveFlagId } from '../../../../harness/scenario/expect.js';
 
 chai.use(chaiWirelab);
 const { expect } = chai;
@@ -33,7 +33,7 @@ describe('unit', () => {
       // @ts-expect-error 'fast_retransmision' is not a tshark flag name
       expect(() => count('fast_retransmision', { atLeast: 1 })).to.throw();
       // The table's ids, full and short, type-check.
-      expect(normalizeFlagId('tcp.connection.rst')).to.equal('tcp.connection.rst');
+      expect(resolveFlagId('tcp.connection.rst')).to.equal('tcp.connection.rst');
       expect(FLAG_IDS).to.include('tcp.analysis.zero_window');
     });
 
