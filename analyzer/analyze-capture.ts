@@ -43,6 +43,8 @@ export interface AnalyzeOptions extends PipelineOptions {
    * frames arrive, completeness null: the conversations' reports carry the final values.
    */
   readonly onFrame?: (record: FrameRecord) => void;
+  /** Called with the byte count of each chunk read (a file read twice reports both passes), for progress bars. */
+  readonly onRead?: (bytes: number) => void;
   /** Called every `progressEveryFrames` frames with the number of frames analysed so far. */
   readonly onProgress?: (frames: number) => void;
   readonly progressEveryFrames?: number;

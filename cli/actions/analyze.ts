@@ -10,6 +10,7 @@ import { parseEpoch } from '../../analyzer/report/frame-record.js';
 import { formatPacketLine, formatTextReport } from '../../analyzer/report/text.js';
 import { toJsonReport } from '../../analyzer/report/json.js';
 import { createOutput } from '../output.js';
+import { startProgress } from '../progress.js';
 
 /** Options of `wirelab analyze`. */
 export interface AnalyzeCommandOptions {
@@ -17,6 +18,7 @@ export interface AnalyzeCommandOptions {
   readonly stream?: readonly number[];
   readonly flag?: readonly string[];
   readonly packets: boolean;
+  readonly quiet?: boolean;
 }
 
 const FORMATS = ['text', 'jsonl', 'json'] as const;
@@ -51,36 +53,46 @@ export async function analyzeCommand(file: string, options: AnalyzeCommandOption
     if (flagIds !== undefined && !flaggedFrames.has(record.frame)) return false;
     return true;
   };
+  // A file is read twice when records stream out with their final completeness (tshark -2).
+  const twoPass = options.format !== 'json' && flagIds === undefined && file !== '-';
+  // Frame lines on the same terminal would tear the bar: it shows when the frames go elsewhere.
+  const framesOnTerminal = process.stdout.isTTY === true && (options.format === 'jsonl' || (options.format === 'text' && options.packets));
+  const progress = await startProgress({ label: 'analyze', path: file, passes: twoPass ? 2 : 1, quiet: options.quiet === true || framesOnTerminal });
+  const tracking = { onRead: progress.onRead, onProgress: progress.onFrames, progressEveryFrames: 10_000 };
   let analysis: Analysis;
-  if (options.format === 'json') {
-    analysis = await analyzeCapture(file, { keepFrames: false });
-    out.write(`${JSON.stringify(toJsonReport(analysis, streams, flagIds), null, 2)}\n`);
-  } else {
-    // Frame filters by flag need the findings first, so they keep records in memory.
-    const stream = flagIds === undefined;
-    let startNs: bigint | undefined;
-    const emit = (record: FrameRecord): void => {
-      if (!wanted(record)) return;
-      if (options.format === 'jsonl') {
-        out.write(`${JSON.stringify(record)}\n`);
-      } else if (options.packets) {
-        if (startNs === undefined) startNs = parseEpoch(record.time_epoch);
-        out.write(`${formatPacketLine(record, startNs)}\n`);
+  try {
+    if (options.format === 'json') {
+      analysis = await analyzeCapture(file, { keepFrames: false, ...tracking });
+      out.write(`${JSON.stringify(toJsonReport(analysis, streams, flagIds), null, 2)}\n`);
+    } else {
+      // Frame filters by flag need the findings first, so they keep records in memory.
+      const stream = flagIds === undefined;
+      let startNs: bigint | undefined;
+      const emit = (record: FrameRecord): void => {
+        if (!wanted(record)) return;
+        if (options.format === 'jsonl') {
+          out.write(`${JSON.stringify(record)}\n`);
+        } else if (options.packets) {
+          if (startNs === undefined) startNs = parseEpoch(record.time_epoch);
+          out.write(`${formatPacketLine(record, startNs)}\n`);
+        }
+      };
+      analysis = await analyzeCapture(
+        file,
+        stream ? { keepFrames: false, keepFindings: false, onFrame: emit, ...tracking } : { keepFrames: true, ...tracking },
+      );
+      if (!stream) {
+        for (const f of analysis.findings) if (flagIds!.has(f.id)) flaggedFrames.add(f.frame);
+        const first = analysis.frames[0];
+        startNs = first === undefined ? 0n : parseEpoch(first.time_epoch);
+        for (const record of analysis.frames) emit(record);
       }
-    };
-    analysis = await analyzeCapture(
-      file,
-      stream ? { keepFrames: false, keepFindings: false, onFrame: emit } : { keepFrames: true },
-    );
-    if (!stream) {
-      for (const f of analysis.findings) if (flagIds!.has(f.id)) flaggedFrames.add(f.frame);
-      const first = analysis.frames[0];
-      startNs = first === undefined ? 0n : parseEpoch(first.time_epoch);
-      for (const record of analysis.frames) emit(record);
+      if (options.format === 'text') {
+        out.write(`\n${formatTextReport(analysis, streams === undefined ? {} : { streams })}\n`);
+      }
     }
-    if (options.format === 'text') {
-      out.write(`\n${formatTextReport(analysis, streams === undefined ? {} : { streams })}\n`);
-    }
+  } finally {
+    progress.stop();
   }
   await out.end();
   if (analysis.readError !== undefined) throw analysis.readError;

@@ -27,6 +27,7 @@ export function register(program: Command, run: CommandRunner): void {
     .option('-s, --stream <n>', 'only this tcp.stream (repeatable)', parseStreamId)
     .option('--flag <id>', 'only frames with this finding, e.g. fast_retransmission or tcp.connection.rst (repeatable)', collect)
     .option('--no-packets', 'text format: leave out the packet list')
+    .option('-q, --quiet', 'no progress bar')
     .addHelpText(
       'after',
       '\nExamples:\n  wirelab analyze trace.pcapng\n  wirelab analyze trace.pcap --format jsonl > frames.jsonl\n  tcpdump -i lo -w - port 443 | wirelab analyze -\n  wirelab analyze trace.pcap --flag fast_retransmission --flag duplicate_ack',
