@@ -5,7 +5,7 @@
  * a small document (sections of blocks) that `renderExplanationMarkdown` prints and the HTML report
  * renders with links. Pure; no I/O.
  */
-import type { Analysis, ConversationReport, FrameRecord } from '../analysis-result.js';
+import type { Analysis, ConversationReport, FrameRecord, HttpRequestSummary } from '../analysis-result.js';
 import { TcpFlag } from '../packet/packet.js';
 import { formatCompleteness, labFacts, mainConversation, RTT_ALPHA, type ConversationFacts, type DirectionFacts } from './lab-facts.js';
 import { formatPacketLine } from './text.js';
@@ -38,32 +38,17 @@ export interface Explanation {
   readonly startNs: bigint;
 }
 
-/** A request as another part of the analysis may attach to a conversation (`requests`), read loosely. */
-interface RequestLike {
-  readonly frame?: number;
-  readonly method?: string;
-  readonly path?: string;
-  readonly uri?: string;
-  readonly target?: string;
-  readonly status?: number;
-  readonly responseFrame?: number;
-  readonly bytes?: number;
-  readonly responseBytes?: number;
+/** The HTTP requests a conversation carried, when the analysis decrypted it (keys given or in the capture). */
+export function requestsOf(c: ConversationReport): readonly HttpRequestSummary[] | undefined {
+  const list = c.tls?.requests;
+  return list === undefined || list.length === 0 ? undefined : list;
 }
 
-/** The requests a conversation carries when the analysis has them (with a key log), else undefined. */
-export function requestsOf(c: ConversationReport): readonly RequestLike[] | undefined {
-  const list = (c as ConversationReport & { readonly requests?: unknown }).requests;
-  return Array.isArray(list) && list.length > 0 ? (list as RequestLike[]) : undefined;
-}
-
-/** `GET /media/video.mp4 → 206 (#120)` for one request. */
-export function formatRequest(r: RequestLike | string): string {
-  if (typeof r === 'string') return r;
-  const target = r.path ?? r.uri ?? r.target ?? '?';
-  const status = r.status === undefined ? '' : ` → ${r.status}`;
-  const size = r.responseBytes ?? r.bytes;
-  return `${r.method ?? 'GET'} ${target}${status}${size === undefined ? '' : `, ${size} B`}${r.frame === undefined ? '' : ` (#${r.frame})`}`;
+/** `GET /media/video.mp4 (bytes=0-) → 206, 275563 B (#120)` for one request. */
+export function formatRequest(r: HttpRequestSummary): string {
+  const range = r.range === undefined ? '' : ` (${r.range})`;
+  const status = r.status === undefined ? ' → no response' : ` → ${r.status}, ${r.bytes} B`;
+  return `${r.method} ${r.uri}${range}${status} (#${r.frame}${r.protocol === 'h2' ? `, h2 stream ${r.h2Stream}` : ''})`;
 }
 
 /** The plain-words rule behind each tcp.analysis flag (Wireshark 4.0), in both languages. */
@@ -348,7 +333,7 @@ export function explainAnalysis(analysis: Analysis, lang: ExplainLanguage = 'en'
     });
     const requests = requestsOf(c);
     if (requests !== undefined) {
-      blocks.push({ kind: 'text', text: L('With the key log the requests are readable:', '有了密钥日志，请求内容可以读出：') });
+      blocks.push({ kind: 'text', text: L(`With the TLS keys the requests are readable (${requests.length}):`, `有了 TLS 密钥，请求内容可以读出（共 ${requests.length} 个）：`) });
       blocks.push({ kind: 'list', items: requests.map((r) => formatRequest(r)) });
     } else if (c.tls !== undefined) {
       blocks.push({ kind: 'text', text: L('The requests and responses are encrypted (Application Data); with the key log (`--keylog`) Wireshark and wirelab can show them.', '请求和响应都是加密的（Application Data）；提供密钥日志（`--keylog`）后，Wireshark 和 wirelab 可以显示它们。') });
@@ -450,7 +435,7 @@ export function explainAnalysis(analysis: Analysis, lang: ExplainLanguage = 'en'
       blocks.push({
         kind: 'text',
         text: L(
-          `${p.client} opened streams ${p.streams.join(', ')} to ${p.server} at nearly the same moment, as a browser does to fetch several resources at once.${p.idleStreams.length > 0 ? ` Stream${p.idleStreams.length > 1 ? 's' : ''} ${p.idleStreams.join(', ')} carried (almost) nothing and were closed early: the browser opened a spare connection it did not need.` : ''}`,
+          `${p.client} opened streams ${p.streams.join(', ')} to ${p.server} at nearly the same moment, as a browser does to fetch several resources at once.${p.idleStreams.length > 0 ? ` Stream${p.idleStreams.length > 1 ? 's' : ''} ${p.idleStreams.join(', ')} carried (almost) nothing and ${p.idleStreams.length > 1 ? 'were' : 'was'} closed early: the browser opened a spare connection it did not need.` : ''}`,
           `${p.client} 几乎同时向 ${p.server} 打开了流 ${p.streams.join('、')}，浏览器就是这样并行获取多个资源的。${p.idleStreams.length > 0 ? `流 ${p.idleStreams.join('、')} 几乎没有传送数据就被提前关闭：浏览器多开了一条备用连接却没有用上。` : ''}`,
         ),
       });
