@@ -273,7 +273,8 @@ export function explainAnalysis(analysis: Analysis, lang: ExplainLanguage = 'en'
       blocks.push({ kind: 'text', text: L('This connection carries no TLS handshake the analyzer could see.', '这条连接中没有可识别的 TLS 握手。') });
     } else {
       const hello = rec(t.clientHelloFrame);
-      const offered = hello?.tls?.supported_versions.map((v) => `0x${v.toString(16).padStart(4, '0')}`) ?? [];
+      const VERSION_NAMES: Readonly<Record<number, string>> = { 0x0304: 'TLS 1.3', 0x0303: 'TLS 1.2', 0x0302: 'TLS 1.1', 0x0301: 'TLS 1.0' };
+      const offered = hello?.tls?.supported_versions.map((v) => VERSION_NAMES[v] ?? `0x${v.toString(16).padStart(4, '0')}`) ?? [];
       blocks.push({
         kind: 'text',
         text: L(
@@ -290,13 +291,14 @@ export function explainAnalysis(analysis: Analysis, lang: ExplainLanguage = 'en'
           ),
         });
       }
+      const ccs = [...t.changeCipherSpecFrames].sort((a, b) => a - b);
       const certFrame = c.tls !== undefined ? main.frames.find((r) => r.tls?.handshake_types.includes(11))?.frame : undefined;
       if (t.version === 'TLS 1.3') {
         blocks.push({
           kind: 'text',
           text: L(
-            `In TLS 1.3 everything after the Server Hello is encrypted: the server's certificate, its signature (CertificateVerify) and both Finished messages travel as Application Data records${t.changeCipherSpecFrames.length > 0 ? `; the Change Cipher Spec in ${frameList(t.changeCipherSpecFrames)} is only there for middleboxes that expect TLS 1.2` : ''}. Without the key log nobody on the path sees the certificate.`,
-            `在 TLS 1.3 中，Server Hello 之后的一切都是加密的：服务器证书、签名（CertificateVerify）和双方的 Finished 都以 Application Data 记录的形式传送${t.changeCipherSpecFrames.length > 0 ? `；${frameList(t.changeCipherSpecFrames)} 中的 Change Cipher Spec 只是为了兼容期待 TLS 1.2 的中间设备` : ''}。没有密钥日志，路径上的任何人都看不到证书。`,
+            `In TLS 1.3 everything after the Server Hello is encrypted: the server's certificate, its signature (CertificateVerify) and both Finished messages travel as Application Data records${ccs.length > 0 ? `; the Change Cipher Spec in ${frameList(ccs)} is only there for middleboxes that expect TLS 1.2` : ''}. Without the key log nobody on the path sees the certificate.`,
+            `在 TLS 1.3 中，Server Hello 之后的一切都是加密的：服务器证书、签名（CertificateVerify）和双方的 Finished 都以 Application Data 记录的形式传送${ccs.length > 0 ? `；${frameList(ccs)} 中的 Change Cipher Spec 只是为了兼容期待 TLS 1.2 的中间设备` : ''}。没有密钥日志，路径上的任何人都看不到证书。`,
           ),
         });
       } else {
