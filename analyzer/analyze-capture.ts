@@ -55,6 +55,8 @@ export interface AnalyzeOptions extends Omit<PipelineOptions, 'tlsKeyLog'> {
    * frames arrive, completeness null: the conversations' reports carry the final values.
    */
   readonly onFrame?: (record: FrameRecord) => void;
+  /** Called with the byte count of each chunk read (a file read twice reports both passes), for progress bars. */
+  readonly onRead?: (bytes: number) => void;
   /** Called every `progressEveryFrames` frames with the number of frames analysed so far. */
   readonly onProgress?: (frames: number) => void;
   readonly progressEveryFrames?: number;
@@ -101,6 +103,7 @@ async function* batchesOf(
   name: string,
   signal: AbortSignal | undefined,
   onInfo?: (info: CaptureInfo) => void,
+  onRead?: (bytes: number) => void,
 ): AsyncIterable<readonly Frame[]> {
   if (isFrameIterable(input)) {
     const source = input as Partial<CaptureSource>;
@@ -128,7 +131,7 @@ async function* batchesOf(
     for await (const frame of input) yield [frame];
     return;
   }
-  const options = signal === undefined ? { name } : { name, signal };
+  const options = { name, ...(signal === undefined ? {} : { signal }), ...(onRead === undefined ? {} : { onRead }) };
   const source = readCapture(input as string | NodeJS.ReadableStream, options);
   for await (const batch of source.batches()) {
     // Blocks before a batch's frames were parsed with them: their secrets apply to those frames.
@@ -247,7 +250,7 @@ export function createAnalysisSession(options: AnalysisSessionOptions = {}): Ana
  */
 export async function analyzeFrames(
   input: CaptureInput,
-  options: AnalysisSessionOptions & Pick<AnalyzeOptions, 'signal' | 'onProgress' | 'progressEveryFrames' | 'captureSecrets'> = {},
+  options: AnalysisSessionOptions & Pick<AnalyzeOptions, 'signal' | 'onRead' | 'onProgress' | 'progressEveryFrames' | 'captureSecrets'> = {},
   onFrame?: (frame: AnalyzedFrame) => void,
 ): Promise<CaptureSummary> {
   const name = sourceName(input, options);
@@ -269,7 +272,7 @@ export async function analyzeFrames(
               }
             }
           };
-    for await (const batch of batchesOf(input, name, options.signal, onInfo)) {
+    for await (const batch of batchesOf(input, name, options.signal, onInfo, options.onRead)) {
       // Synchronous inside a batch: one await per chunk read, not per frame.
       for (let i = 0; i < batch.length; i++) {
         const analyzed = session.push(batch[i]!);

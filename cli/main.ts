@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { isExpectationError, isHarnessError } from '../analyzer/errors.js';
 import { register as registerAnalyze } from './commands/analyze.js';
+import { register as registerCapture } from './commands/capture.js';
 import { register as registerCleanup } from './commands/cleanup.js';
 import { register as registerInit } from './commands/init.js';
 import { register as registerList } from './commands/list.js';
@@ -53,6 +54,7 @@ export function buildProgram(): Command {
   registerExplain(program, run);
   registerReport(program, run);
   registerInit(program, run);
+  registerCapture(program, run);
   return program;
 }
 

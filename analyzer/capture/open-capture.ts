@@ -17,6 +17,8 @@ export interface ReadCaptureOptions {
   readonly signal?: AbortSignal;
   /** Read size (and gunzip output size) in bytes; memory use is proportional to it. Default 256 KiB. */
   readonly chunkBytes?: number;
+  /** Called with the byte count of each chunk read from the source (compressed bytes for gzip), for progress. */
+  readonly onRead?: (bytes: number) => void;
 }
 
 /**
@@ -56,7 +58,7 @@ export function readCapture(source: string | NodeJS.ReadableStream, options: Rea
     throw new ConfigError(`readCapture: chunkBytes must be an integer of at least ${MIN_CHUNK_BYTES} (got ${chunkBytes})`);
   }
   const name = options.name ?? (typeof source === 'string' ? (source === '-' ? 'stdin' : source) : 'stream');
-  return new StreamCaptureSource(source, name, chunkBytes, options.signal);
+  return new StreamCaptureSource(source, name, chunkBytes, options.signal, options.onRead);
 }
 
 /**
@@ -80,6 +82,7 @@ class StreamCaptureSource implements CaptureSource {
     private readonly name: string,
     private readonly chunkBytes: number,
     private readonly signal: AbortSignal | undefined,
+    private readonly onRead: ((bytes: number) => void) | undefined = undefined,
   ) {
     this.parser = createCaptureParser(name);
   }
@@ -166,8 +169,14 @@ class StreamCaptureSource implements CaptureSource {
   }
 
   private toBuffer(chunk: unknown): Buffer {
-    if (Buffer.isBuffer(chunk)) return chunk;
-    if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (Buffer.isBuffer(chunk)) {
+      this.onRead?.(chunk.length);
+      return chunk;
+    }
+    if (chunk instanceof Uint8Array) {
+      this.onRead?.(chunk.byteLength);
+      return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    }
     throw new ConfigError(`${this.name}: the stream yields ${typeof chunk} chunks; pass a byte stream (do not call setEncoding)`);
   }
 

@@ -5,7 +5,7 @@
  * a small document (sections of blocks) that `renderExplanationMarkdown` prints and the HTML report
  * renders with links. Pure; no I/O.
  */
-import type { Analysis, ConversationReport, FrameRecord } from '../analysis-result.js';
+import type { Analysis, ConversationReport, FrameRecord, HttpRequestSummary } from '../analysis-result.js';
 import { TcpFlag } from '../packet/packet.js';
 import { formatCompleteness, labFacts, mainConversation, RTT_ALPHA, type ConversationFacts, type DirectionFacts } from './lab-facts.js';
 import { formatPacketLine } from './text.js';
@@ -38,32 +38,17 @@ export interface Explanation {
   readonly startNs: bigint;
 }
 
-/** A request as another part of the analysis may attach to a conversation (`requests`), read loosely. */
-interface RequestLike {
-  readonly frame?: number;
-  readonly method?: string;
-  readonly path?: string;
-  readonly uri?: string;
-  readonly target?: string;
-  readonly status?: number;
-  readonly responseFrame?: number;
-  readonly bytes?: number;
-  readonly responseBytes?: number;
+/** The HTTP requests a conversation carried, when the analysis decrypted it (keys given or in the capture). */
+export function requestsOf(c: ConversationReport): readonly HttpRequestSummary[] | undefined {
+  const list = c.tls?.requests;
+  return list === undefined || list.length === 0 ? undefined : list;
 }
 
-/** The requests a conversation carries when the analysis has them (with a key log), else undefined. */
-export function requestsOf(c: ConversationReport): readonly RequestLike[] | undefined {
-  const list = (c as ConversationReport & { readonly requests?: unknown }).requests;
-  return Array.isArray(list) && list.length > 0 ? (list as RequestLike[]) : undefined;
-}
-
-/** `GET /media/video.mp4 → 206 (#120)` for one request. */
-export function formatRequest(r: RequestLike | string): string {
-  if (typeof r === 'string') return r;
-  const target = r.path ?? r.uri ?? r.target ?? '?';
-  const status = r.status === undefined ? '' : ` → ${r.status}`;
-  const size = r.responseBytes ?? r.bytes;
-  return `${r.method ?? 'GET'} ${target}${status}${size === undefined ? '' : `, ${size} B`}${r.frame === undefined ? '' : ` (#${r.frame})`}`;
+/** `GET /media/video.mp4 (bytes=0-) → 206, 275563 B (#120)` for one request. */
+export function formatRequest(r: HttpRequestSummary): string {
+  const range = r.range === undefined ? '' : ` (${r.range})`;
+  const status = r.status === undefined ? ' → no response' : ` → ${r.status}, ${r.bytes} B`;
+  return `${r.method} ${r.uri}${range}${status} (#${r.frame}${r.protocol === 'h2' ? `, h2 stream ${r.h2Stream}` : ''})`;
 }
 
 /** The plain-words rule behind each tcp.analysis flag (Wireshark 4.0), in both languages. */
@@ -288,7 +273,8 @@ export function explainAnalysis(analysis: Analysis, lang: ExplainLanguage = 'en'
       blocks.push({ kind: 'text', text: L('This connection carries no TLS handshake the analyzer could see.', '这条连接中没有可识别的 TLS 握手。') });
     } else {
       const hello = rec(t.clientHelloFrame);
-      const offered = hello?.tls?.supported_versions.map((v) => `0x${v.toString(16).padStart(4, '0')}`) ?? [];
+      const VERSION_NAMES: Readonly<Record<number, string>> = { 0x0304: 'TLS 1.3', 0x0303: 'TLS 1.2', 0x0302: 'TLS 1.1', 0x0301: 'TLS 1.0' };
+      const offered = hello?.tls?.supported_versions.map((v) => VERSION_NAMES[v] ?? `0x${v.toString(16).padStart(4, '0')}`) ?? [];
       blocks.push({
         kind: 'text',
         text: L(
@@ -305,13 +291,14 @@ export function explainAnalysis(analysis: Analysis, lang: ExplainLanguage = 'en'
           ),
         });
       }
+      const ccs = [...t.changeCipherSpecFrames].sort((a, b) => a - b);
       const certFrame = c.tls !== undefined ? main.frames.find((r) => r.tls?.handshake_types.includes(11))?.frame : undefined;
       if (t.version === 'TLS 1.3') {
         blocks.push({
           kind: 'text',
           text: L(
-            `In TLS 1.3 everything after the Server Hello is encrypted: the server's certificate, its signature (CertificateVerify) and both Finished messages travel as Application Data records${t.changeCipherSpecFrames.length > 0 ? `; the Change Cipher Spec in ${frameList(t.changeCipherSpecFrames)} is only there for middleboxes that expect TLS 1.2` : ''}. Without the key log nobody on the path sees the certificate.`,
-            `在 TLS 1.3 中，Server Hello 之后的一切都是加密的：服务器证书、签名（CertificateVerify）和双方的 Finished 都以 Application Data 记录的形式传送${t.changeCipherSpecFrames.length > 0 ? `；${frameList(t.changeCipherSpecFrames)} 中的 Change Cipher Spec 只是为了兼容期待 TLS 1.2 的中间设备` : ''}。没有密钥日志，路径上的任何人都看不到证书。`,
+            `In TLS 1.3 everything after the Server Hello is encrypted: the server's certificate, its signature (CertificateVerify) and both Finished messages travel as Application Data records${ccs.length > 0 ? `; the Change Cipher Spec in ${frameList(ccs)} is only there for middleboxes that expect TLS 1.2` : ''}. Without the key log nobody on the path sees the certificate.`,
+            `在 TLS 1.3 中，Server Hello 之后的一切都是加密的：服务器证书、签名（CertificateVerify）和双方的 Finished 都以 Application Data 记录的形式传送${ccs.length > 0 ? `；${frameList(ccs)} 中的 Change Cipher Spec 只是为了兼容期待 TLS 1.2 的中间设备` : ''}。没有密钥日志，路径上的任何人都看不到证书。`,
           ),
         });
       } else {
@@ -348,7 +335,7 @@ export function explainAnalysis(analysis: Analysis, lang: ExplainLanguage = 'en'
     });
     const requests = requestsOf(c);
     if (requests !== undefined) {
-      blocks.push({ kind: 'text', text: L('With the key log the requests are readable:', '有了密钥日志，请求内容可以读出：') });
+      blocks.push({ kind: 'text', text: L(`With the TLS keys the requests are readable (${requests.length}):`, `有了 TLS 密钥，请求内容可以读出（共 ${requests.length} 个）：`) });
       blocks.push({ kind: 'list', items: requests.map((r) => formatRequest(r)) });
     } else if (c.tls !== undefined) {
       blocks.push({ kind: 'text', text: L('The requests and responses are encrypted (Application Data); with the key log (`--keylog`) Wireshark and wirelab can show them.', '请求和响应都是加密的（Application Data）；提供密钥日志（`--keylog`）后，Wireshark 和 wirelab 可以显示它们。') });
@@ -450,7 +437,7 @@ export function explainAnalysis(analysis: Analysis, lang: ExplainLanguage = 'en'
       blocks.push({
         kind: 'text',
         text: L(
-          `${p.client} opened streams ${p.streams.join(', ')} to ${p.server} at nearly the same moment, as a browser does to fetch several resources at once.${p.idleStreams.length > 0 ? ` Stream${p.idleStreams.length > 1 ? 's' : ''} ${p.idleStreams.join(', ')} carried (almost) nothing and were closed early: the browser opened a spare connection it did not need.` : ''}`,
+          `${p.client} opened streams ${p.streams.join(', ')} to ${p.server} at nearly the same moment, as a browser does to fetch several resources at once.${p.idleStreams.length > 0 ? ` Stream${p.idleStreams.length > 1 ? 's' : ''} ${p.idleStreams.join(', ')} carried (almost) nothing and ${p.idleStreams.length > 1 ? 'were' : 'was'} closed early: the browser opened a spare connection it did not need.` : ''}`,
           `${p.client} 几乎同时向 ${p.server} 打开了流 ${p.streams.join('、')}，浏览器就是这样并行获取多个资源的。${p.idleStreams.length > 0 ? `流 ${p.idleStreams.join('、')} 几乎没有传送数据就被提前关闭：浏览器多开了一条备用连接却没有用上。` : ''}`,
         ),
       });

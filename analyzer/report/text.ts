@@ -110,7 +110,8 @@ export function formatConversation(c: ConversationReport): string {
     if (t.clientHelloFrame !== undefined) parts.push(`Client Hello #${t.clientHelloFrame}`);
     if (t.serverHelloFrame !== undefined) parts.push(`Server Hello #${t.serverHelloFrame}`);
     if (t.changeCipherSpecFrames.length > 0) parts.push(`Change Cipher Spec #${t.changeCipherSpecFrames.join(', #')}`);
-    for (const a of t.alerts) parts.push(`alert #${a.frame} ${a.level === null ? 'encrypted' : `level ${a.level} desc ${a.desc}`}`);
+    // The alert's names, as Wireshark's Info shows them: "Alert (Level: Fatal, Description: Unknown CA)".
+    for (const a of t.alerts) parts.push(`alert #${a.frame} ${a.level === null ? 'encrypted' : `level ${a.level} desc ${a.desc}: ${a.text}`}`);
     lines.push(`    tls: ${parts.join('; ')}`);
     for (const note of t.decryptionNotes) lines.push(`    decryption: ${note}`);
     for (const r of t.requests) lines.push(`    ${formatRequest(r)}`);

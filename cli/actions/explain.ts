@@ -6,11 +6,13 @@ import { analyzeCapture } from '../../analyzer/analyze-capture.js';
 import { ConfigError } from '../../analyzer/errors.js';
 import { explainAnalysis, renderExplanationMarkdown, type ExplainLanguage } from '../../analyzer/report/explain.js';
 import { createOutput } from '../output.js';
+import { startProgress } from '../progress.js';
 import { resolveCaptureInput } from './capture-input.js';
 
 /** Options of `wirelab explain`. */
 export interface ExplainCommandOptions {
   readonly lang: string;
+  readonly quiet?: boolean;
 }
 
 const LANGUAGES: readonly ExplainLanguage[] = ['en', 'zh'];
@@ -25,7 +27,8 @@ export function parseLanguage(lang: string): ExplainLanguage {
 export async function explainCommand(input: string, options: ExplainCommandOptions): Promise<number> {
   const lang = parseLanguage(options.lang);
   const path = await resolveCaptureInput(input);
-  const analysis = await analyzeCapture(path);
+  const progress = await startProgress({ label: 'explain', path, ...(options.quiet === undefined ? {} : { quiet: options.quiet }) });
+  const analysis = await analyzeCapture(path, { onRead: progress.onRead, onProgress: progress.onFrames, progressEveryFrames: 10_000 }).finally(() => progress.stop());
   const out = createOutput();
   out.write(renderExplanationMarkdown(explainAnalysis(analysis, lang)));
   await out.end();

@@ -9,16 +9,18 @@ import { renderHtmlReport } from '../../analyzer/report/html-report.js';
 import type { ExplainLanguage } from '../../analyzer/report/explain.js';
 import { resolveCaptureInput } from './capture-input.js';
 import { parseLanguage } from './explain.js';
+import { startProgress, type Progress } from '../progress.js';
 
 /** Options of `wirelab report`. */
 export interface ReportCommandOptions {
   readonly out: string;
   readonly lang: string;
+  readonly quiet?: boolean;
 }
 
 /** Analyzes `capturePath` and writes its report to `outPath`; returns the analysis's frame count. */
-export async function writeReport(capturePath: string, outPath: string, lang: ExplainLanguage = 'en'): Promise<number> {
-  const analysis = await analyzeCapture(capturePath);
+export async function writeReport(capturePath: string, outPath: string, lang: ExplainLanguage = 'en', progress?: Progress): Promise<number> {
+  const analysis = await analyzeCapture(capturePath, progress === undefined ? {} : { onRead: progress.onRead, onProgress: progress.onFrames, progressEveryFrames: 10_000 }).finally(() => progress?.stop());
   const html = renderHtmlReport(analysis, { lang });
   const tmp = `${outPath}.${process.pid}.tmp`;
   try {
@@ -36,7 +38,8 @@ export async function writeReport(capturePath: string, outPath: string, lang: Ex
 export async function reportCommand(input: string, options: ReportCommandOptions): Promise<number> {
   const lang = parseLanguage(options.lang);
   const path = await resolveCaptureInput(input);
-  const frames = await writeReport(path, options.out, lang);
+  const progress = await startProgress({ label: 'report', path, ...(options.quiet === undefined ? {} : { quiet: options.quiet }) });
+  const frames = await writeReport(path, options.out, lang, progress);
   process.stdout.write(`wirelab report: ${options.out} (${frames} frames of ${path})\n`);
   return 0;
 }

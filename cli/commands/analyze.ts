@@ -39,6 +39,7 @@ export function register(program: Command, run: CommandRunner): void {
     .option('-s, --stream <n>', 'only this tcp.stream (repeatable)', parseStreamId)
     .option('--flag <id>', 'only frames with this finding, e.g. fast_retransmission or tcp.connection.rst (repeatable)', collect)
     .option('--no-packets', 'text format: leave out the packet list')
+    .option('-q, --quiet', 'no progress bar')
     .option('--keylog <file>', 'TLS key log (NSS format, SSLKEYLOGFILE) to decrypt with (repeatable; default $SSLKEYLOGFILE; a pcapng\'s own Decryption Secrets Blocks are always used)', collect)
     .option('--follow <n>', 'print tcp.stream N\'s decrypted bytes both ways, like tshark -z follow,tls,ascii,N', parseFollow)
     .option('--raw', 'with --follow: write the decrypted bytes as they are')

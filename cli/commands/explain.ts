@@ -12,6 +12,7 @@ export function register(program: Command, run: CommandRunner): void {
     .description("tell what happened in a capture, in the lab report's order, each claim citing its frames (Markdown)")
     .argument('<input>', 'capture file, run directory of wirelab run, or - for standard input')
     .option('--lang <lang>', 'en or zh', 'en')
+    .option('-q, --quiet', 'no progress bar')
     .addHelpText('after', '\nExamples:\n  wirelab explain runs/lab-report\n  wirelab explain lab.pcapng --lang zh > 实验解释.md')
     .action((input: string, options: ExplainCommandOptions) => run(async () => (await import('../actions/explain.js')).explainCommand(input, options)));
 }

@@ -13,6 +13,7 @@ export function register(program: Command, run: CommandRunner): void {
     .argument('<input>', 'capture file, run directory of wirelab run, or - for standard input')
     .option('-o, --out <file>', 'the HTML file to write', 'report.html')
     .option('--lang <lang>', 'en or zh (headings and the explanation)', 'en')
+    .option('-q, --quiet', 'no progress bar')
     .addHelpText('after', '\nExamples:\n  wirelab report runs/lab-report -o lab.html\n  wirelab report lab.pcapng --lang zh -o 报告.html')
     .action((input: string, options: ReportCommandOptions) => run(async () => (await import('../actions/report.js')).reportCommand(input, options)));
 }
