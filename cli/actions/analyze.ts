@@ -56,8 +56,8 @@ export interface AnalyzeCommandOptions {
   readonly stream?: readonly number[];
   readonly flag?: readonly string[];
   readonly packets: boolean;
-  readonly parallelWindow?: number;
   readonly quiet?: boolean;
+  readonly parallelWindow?: number;
   /** Key log files (NSS format); SSLKEYLOGFILE when none. */
   readonly keylog?: readonly string[];
   /** Print this stream's decrypted bytes both ways instead of the report. */
@@ -88,51 +88,18 @@ export async function analyzeCommand(file: string, options: AnalyzeCommandOption
   };
   const keys = await readKeyLogFiles(options.keylog ?? []);
   for (const w of keys.warnings) process.stderr.write(`warning: ${formatKeyLogWarning(w)}\n`);
+  // Frame lines on the same terminal would tear the bar: it shows when the frames go elsewhere.
+  const framesOnTerminal = process.stdout.isTTY === true && (options.format === 'jsonl' || (options.format === 'text' && options.packets));
+  const progress = await startProgress({ label: 'analyze', path: file, quiet: options.quiet === true || framesOnTerminal });
   const keyOptions = {
+    onRead: progress.onRead,
+    onProgress: progress.onFrames,
+    progressEveryFrames: 10_000,
     ...(keys.keyLog === undefined ? {} : { keyLog: keys.keyLog }),
     ...(options.parallelWindow === undefined ? {} : { parallelWindowMs: options.parallelWindow }),
     // Findings, expert counts and conversations cover the chosen streams; a missing one is an error.
     ...(streams === undefined ? {} : { streams }),
   };
-  let summary: CaptureSummary;
-  if (options.follow !== undefined) {
-    summary = await follow(file, options.follow, options.raw === true, keys.keyLog, out);
-  } else if (options.format === 'json') {
-    summary = await analyzeFrames(file, keyOptions);
-    writeJsonReport(summary, (text) => out.write(text), streams, flagIds);
-  } else if (options.format === 'jsonl' && file === '-') {
-    // A pipe cannot wait for the end (it may be a live capture): each line goes out as its frame
-    // arrives, completeness null; the conversations' reports carry the final value.
-    summary = await analyzeFrames(file, { keepFindings: false, ...keyOptions }, (frame) => {
-      if (!wanted(frame)) return;
-      out.write(`${JSON.stringify(buildFrameRecord(frame.step, frame.findings))}\n`);
-    });
-  } else if (options.format === 'jsonl') {
-    // Each line carries its stream's final completeness: the spool holds lines until the end.
-    const spool = createCompletenessSpool();
-    summary = await analyzeFrames(file, { keepFindings: false, ...keyOptions }, (frame) => {
-      if (!wanted(frame)) return;
-      spool.add(JSON.stringify(buildFrameRecord(frame.step, frame.findings)), frame.step.tcp?.stream ?? null);
-    });
-    spool.drain((stream) => summary.completenessOf(stream), (text) => out.write(text));
-  } else {
-    // Times are relative to the first frame listed, or to the capture's first frame with --flag.
-    let startNs: bigint | undefined;
-    const onFrame = !options.packets
-      ? undefined
-      : (frame: AnalyzedFrame): void => {
-          if (startNs === undefined && flagIds !== undefined) startNs = frame.step.packet.frame.timestampNs;
-          if (!wanted(frame)) return;
-          const record = buildFrameRecord(frame.step, frame.findings);
-          if (startNs === undefined) startNs = parseEpoch(record.time_epoch);
-          out.write(`${formatPacketLine(record, startNs)}\n`);
-        };
-    summary = await analyzeFrames(file, { keepFindings: false, ...keyOptions }, onFrame);
-    out.write(`\n${formatTextReport(summary, streams === undefined ? {} : { streams })}\n`);
-  // Frame lines on the same terminal would tear the bar: it shows when the frames go elsewhere.
-  const framesOnTerminal = process.stdout.isTTY === true && (options.format === 'jsonl' || (options.format === 'text' && options.packets));
-  const progress = await startProgress({ label: 'analyze', path: file, quiet: options.quiet === true || framesOnTerminal });
-  const keyOptions = { onRead: progress.onRead, onProgress: progress.onFrames, progressEveryFrames: 10_000, ...(keys.keyLog === undefined ? {} : { keyLog: keys.keyLog }) };
   let summary: CaptureSummary;
   try {
     if (options.follow !== undefined) {
