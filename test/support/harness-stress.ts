@@ -59,7 +59,9 @@ export function leftoversOf(pid: number, tmp: string): string[] {
     const [p, g, comm] = line.trim().split(/\s+/);
     if (g !== undefined && Number(g) === pid) out.push(`process ${p} ${comm}`);
   }
-  for (const f of names(tmp)) out.push(`temp file ${join(tmp, f)}`);
+  // tsx-<uid> is the dev launcher's compile cache (bin/wirelab.js runs the sources through tsx), kept and
+  // reused across runs on purpose; an installed wirelab (dist/) does not make it.
+  for (const f of names(tmp)) if (!/^tsx-\d+$/.test(f)) out.push(`temp file ${join(tmp, f)}`);
   return out;
 }
 
