@@ -4,6 +4,7 @@
  */
 import type {
   Analysis,
+  CaptureSummary,
   ConversationReport,
   Finding,
   FrameRecord,
@@ -18,10 +19,14 @@ import type { CaptureSource } from './capture/open-capture.js';
 import { CaptureFormatError, isCaptureFormatError } from './errors.js';
 import { findingsOf } from './findings.js';
 import { createExpertTally } from './report/expert-tally.js';
-import type { ExpertTally } from './report/expert-tally.js';
 import type { Frame } from './packet/frame.js';
 import { createPipeline } from './pipeline.js';
-import type { PipelineOptions, PipelineResult } from './pipeline.js';
+import { KeyLogBuilder } from './keys/key-log.js';
+import type { TlsKeyLog } from './keys/key-log.js';
+import { SecretsType } from './capture/capture-format.js';
+import type { CaptureInfo } from './capture/capture-parser.js';
+import type { PipelineOptions, PipelineResult, PipelineStep } from './pipeline.js';
+import { createFindingStore } from './core/finding-store.js';
 import { buildFrameRecord } from './report/frame-record.js';
 import type { MutableFrameRecord } from './report/frame-record.js';
 
@@ -29,7 +34,14 @@ import type { MutableFrameRecord } from './report/frame-record.js';
 export type CaptureInput = string | NodeJS.ReadableStream | Iterable<Frame> | AsyncIterable<Frame>;
 
 /** Options of analyzeCapture. */
-export interface AnalyzeOptions extends PipelineOptions {
+export interface AnalyzeOptions extends Omit<PipelineOptions, 'tlsKeyLog'> {
+  /**
+   * TLS secrets to decrypt with (e.g. parsed `--keylog` files). Secrets in the capture's Decryption Secrets
+   * Blocks are used too unless `captureSecrets` is false.
+   */
+  readonly keyLog?: TlsKeyLog;
+  /** Use the capture's own Decryption Secrets Blocks (default true). */
+  readonly captureSecrets?: boolean;
   /** Name used in messages and in `Analysis.source` (default: the path, or "<stream>"). */
   readonly name?: string;
   /** Keep every per-frame record in `Analysis.frames` (default true; false keeps memory flat). */
@@ -37,8 +49,10 @@ export interface AnalyzeOptions extends PipelineOptions {
   /** Keep every finding in `Analysis.findings` (default true); counts and the expert summary are always kept. */
   readonly keepFindings?: boolean;
   /**
-   * Called with each per-frame record, in frame order, with its final completeness. For a file path
-   * this reads the file twice (like `tshark -2`) so that memory stays proportional to open flows.
+   * Called with each per-frame record, in frame order. For a file path this reads the file twice (like
+   * `tshark -2`) so each record has its stream's final completeness and memory stays proportional to
+   * open flows. For standard input or a stream (without keepFrames) records are handed over as the
+   * frames arrive, completeness null: the conversations' reports carry the final values.
    */
   readonly onFrame?: (record: FrameRecord) => void;
   /** Called every `progressEveryFrames` frames with the number of frames analysed so far. */
@@ -50,6 +64,7 @@ export interface AnalyzeOptions extends PipelineOptions {
 }
 
 const DEFAULT_PARALLEL_WINDOW_MS = 1000;
+const TLS13_VERSION = 0x0304;
 /** Frames per batch taken from a synchronous iterable of frames. */
 const SYNC_BATCH_FRAMES = 4096;
 
@@ -72,12 +87,20 @@ function isFrameIterable(input: CaptureInput): input is Iterable<Frame> | AsyncI
  * is cut into batches; another async iterable yields one-frame batches (it pays an await per frame
  * anyway).
  */
-async function* batchesOf(input: CaptureInput, name: string, signal: AbortSignal | undefined): AsyncIterable<readonly Frame[]> {
+async function* batchesOf(
+  input: CaptureInput,
+  name: string,
+  signal: AbortSignal | undefined,
+  onInfo?: (info: CaptureInfo) => void,
+): AsyncIterable<readonly Frame[]> {
   if (isFrameIterable(input)) {
     const source = input as Partial<CaptureSource>;
     if (typeof source.batches === 'function') {
       // A readCapture() source handed in directly: take its batches too.
-      yield* source.batches();
+      for await (const batch of source.batches()) {
+        if (onInfo !== undefined && source.info !== undefined) onInfo(source.info);
+        yield batch;
+      }
       return;
     }
     if (Symbol.iterator in input) {
@@ -97,7 +120,12 @@ async function* batchesOf(input: CaptureInput, name: string, signal: AbortSignal
     return;
   }
   const options = signal === undefined ? { name } : { name, signal };
-  yield* readCapture(input as string | NodeJS.ReadableStream, options).batches();
+  const source = readCapture(input as string | NodeJS.ReadableStream, options);
+  for await (const batch of source.batches()) {
+    // Blocks before a batch's frames were parsed with them: their secrets apply to those frames.
+    onInfo?.(source.info);
+    yield batch;
+  }
 }
 
 /**
@@ -109,80 +137,186 @@ function streamCompleteness(conversation: TcpConversation): number {
   return c.completeness | c.newFrameExtraBits;
 }
 
-interface PassOutput {
-  readonly result: PipelineResult;
-  readonly frameCount: number;
-  readonly findings: Finding[];
-  readonly expert: ExpertTally;
-  readonly records: MutableFrameRecord[];
-  readonly readError: CaptureFormatError | undefined;
+/** One frame as the analysis saw it: the pipeline step and the frame's findings. */
+export interface AnalyzedFrame {
+  readonly step: PipelineStep;
+  readonly findings: readonly Finding[];
 }
 
 /**
- * One pass over the frames. With `emit`, records are built and handed over at once with the
- * completeness taken from `finalStreams` (a previous pass); otherwise they are collected when
- * `collect` is set and patched after the last frame.
+ * The push-style core every source goes through: push frames in file order as they arrive (a file,
+ * a pipe, a live capture), get each frame's step and findings at once, and finish() for the
+ * conversations, expert summary and findings. Synchronous; keeps memory per open flow plus the
+ * compact findings.
  */
-async function runPass(
-  input: CaptureInput,
-  name: string,
-  options: AnalyzeOptions,
-  collect: boolean,
-  emit?: { finalStreams: readonly TcpConversation[]; onFrame: (record: FrameRecord) => void },
-): Promise<PassOutput> {
-  const pipeline = createPipeline(options);
-  const findings: Finding[] = [];
+export interface AnalysisSession {
+  push(frame: Frame): AnalyzedFrame;
+  readonly frameCount: number;
+  /** Adds key log text (a Decryption Secrets Block met while reading): handshakes after it decrypt. */
+  addKeyLog(text: string, source: string): void;
+  /** Ends the analysis; `readError` is the damage that stopped the source, when any. */
+  finish(readError?: CaptureFormatError): CaptureSummary;
+}
+
+/** Options of createAnalysisSession (a subset of analyzeCapture's). */
+export type AnalysisSessionOptions = Pick<
+  AnalyzeOptions,
+  'name' | 'keepFindings' | 'parallelWindowMs' | 'tcp' | 'tls' | 'keyLog' | 'keepDecrypted'
+>;
+
+/**
+ * Creates an incremental analysis.
+ * @example
+ * const session = createAnalysisSession({ name: 'live' });
+ * for await (const frame of source) console.log(buildFrameRecord(session.push(frame).step, []).info);
+ * const summary = session.finish();
+ */
+export function createAnalysisSession(options: AnalysisSessionOptions = {}): AnalysisSession {
+  // One live key log: the given secrets, then those added while reading.
+  const keys = new KeyLogBuilder();
+  if (options.keyLog !== undefined) keys.addKeyLog(options.keyLog);
+  const pipeline = createPipeline({ ...options, tlsKeyLog: keys });
   const keepFindings = options.keepFindings ?? true;
+  const findingStore = createFindingStore();
   const expert = createExpertTally();
-  const records: MutableFrameRecord[] = [];
-  const pendingConversation: (TcpConversation | undefined)[] = [];
-  const every = options.progressEveryFrames ?? 100_000;
   let frameCount = 0;
+  let finished: CaptureSummary | undefined;
+  return {
+    get frameCount() {
+      return frameCount;
+    },
+    addKeyLog(text: string, source: string): void {
+      keys.add(text, source);
+    },
+    push(frame: Frame): AnalyzedFrame {
+      const step = pipeline.push(frame);
+      frameCount++;
+      const findings = findingsOf(step);
+      for (let j = 0; j < findings.length; j++) {
+        const f = findings[j]!;
+        expert.add(f);
+        if (keepFindings) findingStore.push(f);
+      }
+      return { step, findings };
+    },
+    finish(readError?: CaptureFormatError): CaptureSummary {
+      if (finished !== undefined) return finished;
+      const result = pipeline.finish();
+      const streams = result.tcp.conversations;
+      const conversations = conversationReports(result, options.keepDecrypted === true);
+      const keyLogWarnings = keys.warnings.map((w) => `${w.source}:${w.line}: ${w.message}`);
+      finished = {
+        source: options.name ?? '<frames>',
+        frameCount,
+        conversations,
+        parallelConnections: findParallelConnections(conversations, options.parallelWindowMs),
+        expertCounts: expert.counts,
+        expertSummary: expert.rows(),
+        readError,
+        ...(keyLogWarnings.length === 0 ? {} : { keyLogWarnings }),
+        findingStore,
+        completenessOf(stream: number): number | undefined {
+          const c = streams[stream];
+          return c === undefined ? undefined : streamCompleteness(c);
+        },
+      };
+      return finished;
+    },
+  };
+}
+
+/**
+ * Analyses a capture in one pass, handing each frame to `onFrame` as it is analysed (records are
+ * the caller's to build, for the frames it prints), and returns the summary. A capture damaged
+ * part-way ends in `readError`, as with analyzeCapture.
+ */
+export async function analyzeFrames(
+  input: CaptureInput,
+  options: AnalysisSessionOptions & Pick<AnalyzeOptions, 'signal' | 'onProgress' | 'progressEveryFrames' | 'captureSecrets'> = {},
+  onFrame?: (frame: AnalyzedFrame) => void,
+): Promise<CaptureSummary> {
+  const name = sourceName(input, options);
+  const session = createAnalysisSession({ ...options, name });
+  const every = options.progressEveryFrames ?? 100_000;
+  const onProgress = options.onProgress;
   let readError: CaptureFormatError | undefined;
   try {
-    for await (const batch of batchesOf(input, name, options.signal)) {
-      // Synchronous inside a batch; records are built only when someone will read them.
+    let secretsSeen = 0;
+    const onInfo =
+      options.captureSecrets === false
+        ? undefined
+        : (info: CaptureInfo): void => {
+            const blocks = info.decryptionSecrets;
+            for (; secretsSeen < blocks.length; secretsSeen++) {
+              const block = blocks[secretsSeen]!;
+              if (block.type === SecretsType.TlsKeyLog) {
+                session.addKeyLog(block.data.toString('utf8'), `${name} (decryption secrets block ${secretsSeen + 1})`);
+              }
+            }
+          };
+    for await (const batch of batchesOf(input, name, options.signal, onInfo)) {
+      // Synchronous inside a batch: one await per chunk read, not per frame.
       for (let i = 0; i < batch.length; i++) {
-        const step = pipeline.push(batch[i]!);
-        frameCount++;
-        const frameFindings = findingsOf(step);
-        for (let j = 0; j < frameFindings.length; j++) {
-          const f = frameFindings[j]!;
-          expert.add(f);
-          if (keepFindings) findings.push(f);
-        }
-        if (emit !== undefined) {
-          const record = buildFrameRecord(step, frameFindings);
-          const final = step.tcp === undefined ? undefined : emit.finalStreams[step.tcp.stream];
-          record.completeness = final === undefined ? null : streamCompleteness(final);
-          emit.onFrame(record);
-        } else if (collect) {
-          records.push(buildFrameRecord(step, frameFindings));
-          pendingConversation.push(step.tcp?.conversation);
-        }
-        if (options.onProgress !== undefined && frameCount % every === 0) options.onProgress(frameCount);
+        const analyzed = session.push(batch[i]!);
+        if (onFrame !== undefined) onFrame(analyzed);
+        if (onProgress !== undefined && session.frameCount % every === 0) onProgress(session.frameCount);
       }
     }
   } catch (e) {
     if (!isCaptureFormatError(e)) throw e;
     readError = e;
   }
-  const result = pipeline.finish();
-  for (let i = 0; i < records.length; i++) {
-    const conversation = pendingConversation[i];
-    const record = records[i]!;
-    record.completeness = conversation === undefined ? null : streamCompleteness(conversation);
-  }
-  return { result, frameCount, findings, expert, records, readError };
+  return session.finish(readError);
 }
 
-function tlsSummaryOf(summary: TlsStreamSummary | undefined): TlsSummary | undefined {
+interface PassOutput {
+  readonly summary: CaptureSummary;
+  readonly records: MutableFrameRecord[];
+}
+
+/**
+ * One pass over the frames. With `emit`, records are built and handed over at once with the
+ * completeness taken from `final` (a previous pass); otherwise they are collected when
+ * `collect` is set and patched after the last frame.
+ */
+async function runPass(
+  input: CaptureInput,
+  options: AnalyzeOptions,
+  collect: boolean,
+  emit?: { final: CaptureSummary | undefined; onFrame: (record: FrameRecord) => void },
+): Promise<PassOutput> {
+  const records: MutableFrameRecord[] = [];
+  const pendingStream: number[] = [];
+  const summary = await analyzeFrames(input, options, ({ step, findings }) => {
+    if (emit !== undefined) {
+      const record = buildFrameRecord(step, findings);
+      record.completeness = step.tcp === undefined || emit.final === undefined ? null : (emit.final.completenessOf(step.tcp.stream) ?? null);
+      emit.onFrame(record);
+    } else if (collect) {
+      records.push(buildFrameRecord(step, findings));
+      pendingStream.push(step.tcp === undefined ? -1 : step.tcp.stream);
+    }
+  });
+  for (let i = 0; i < records.length; i++) {
+    const stream = pendingStream[i]!;
+    records[i]!.completeness = stream < 0 ? null : (summary.completenessOf(stream) ?? null);
+  }
+  return { summary, records };
+}
+
+function tlsSummaryOf(summary: TlsStreamSummary | undefined, keepDecrypted: boolean): TlsSummary | undefined {
   if (summary === undefined) return undefined;
   return {
     version: summary.versionName,
     cipherSuite: summary.cipherSuiteName,
     sni: summary.sni,
-    alpn: summary.alpnSelected !== undefined ? [summary.alpnSelected] : summary.alpnOffered,
+    // TLS 1.3 hides the server's choice in EncryptedExtensions: without keys only the offer is known.
+    alpn:
+      summary.alpnSelected !== undefined
+        ? [summary.alpnSelected]
+        : summary.version === TLS13_VERSION
+          ? []
+          : summary.alpnOffered,
     alpnOffered: summary.alpnOffered,
     clientHelloFrame: summary.clientHelloFrame,
     serverHelloFrame: summary.serverHelloFrame,
@@ -190,10 +324,16 @@ function tlsSummaryOf(summary: TlsStreamSummary | undefined): TlsSummary | undef
     encryptedHandshakeFrames: summary.encryptedHandshakeFrames.filter((f): f is number => f !== undefined),
     alerts: summary.alerts.map((a) => ({ frame: a.frame, level: a.level, desc: a.desc, text: a.text })),
     helloRetryRequest: summary.helloRetryRequestFrame !== undefined,
+    decrypted: summary.decrypted,
+    decryptionNotes: summary.decryptionNotes,
+    requests: summary.requests.map((r) => ({ ...r })),
+    ...(summary.firstDecryptedSide === undefined || !keepDecrypted
+      ? {}
+      : { decryptedData: { firstSide: summary.firstDecryptedSide, chunks: summary.decryptedChunks } }),
   };
 }
 
-function conversationReports(result: PipelineResult): ConversationReport[] {
+function conversationReports(result: PipelineResult, keepDecrypted: boolean): ConversationReport[] {
   const tlsByStream = new Map<number, TlsStreamSummary>();
   for (const s of result.tls) tlsByStream.set(s.stream, s);
   return result.tcp.conversations.map((c): ConversationReport => {
@@ -228,7 +368,7 @@ function conversationReports(result: PipelineResult): ConversationReport[] {
         cs.retransmissions + cs.fastRetransmissions + cs.spuriousRetransmissions,
         sc.retransmissions + sc.fastRetransmissions + sc.spuriousRetransmissions,
       ],
-      tls: tlsSummaryOf(tlsByStream.get(c.stream)),
+      tls: tlsSummaryOf(tlsByStream.get(c.stream), keepDecrypted),
     };
   });
 }
@@ -291,26 +431,31 @@ export async function analyzeCapture(input: CaptureInput, options: AnalyzeOption
   const name = sourceName(input, options);
   const keepFrames = options.keepFrames ?? true;
   const onFrame = options.onFrame;
+  const named = { ...options, name };
   let pass: PassOutput;
   if (onFrame !== undefined && typeof input === 'string' && input !== '-' && !keepFrames) {
     // tshark -2 style: the first pass learns each stream's final completeness, the second emits.
-    const first = await runPass(input, name, options, false);
-    pass = await runPass(input, name, options, false, { finalStreams: first.result.tcp.conversations, onFrame });
+    const first = await runPass(input, { ...named, keepFindings: false }, false);
+    pass = await runPass(input, named, false, { final: first.summary, onFrame });
+  } else if (onFrame !== undefined && !keepFrames) {
+    // A pipe cannot be read twice: each record goes out as its frame arrives (live, like tshark
+    // without -2), with completeness null; each conversation's report carries the final value.
+    pass = await runPass(input, named, false, { final: undefined, onFrame });
   } else {
-    pass = await runPass(input, name, options, keepFrames || onFrame !== undefined);
+    pass = await runPass(input, named, keepFrames || onFrame !== undefined);
     if (onFrame !== undefined) for (const record of pass.records) onFrame(record);
   }
-  const conversations = conversationReports(pass.result);
-  const analysis: Analysis = {
-    source: name,
-    frameCount: pass.frameCount,
+  const s = pass.summary;
+  return {
+    source: s.source,
+    frameCount: s.frameCount,
     frames: keepFrames ? pass.records : [],
-    findings: pass.findings,
-    conversations,
-    parallelConnections: findParallelConnections(conversations, options.parallelWindowMs),
-    expertCounts: pass.expert.counts,
-    expertSummary: pass.expert.rows(),
-    readError: pass.readError,
+    findings: [...s.findingStore],
+    conversations: s.conversations,
+    parallelConnections: s.parallelConnections,
+    expertCounts: s.expertCounts,
+    expertSummary: s.expertSummary,
+    readError: s.readError,
+    ...(s.keyLogWarnings === undefined ? {} : { keyLogWarnings: s.keyLogWarnings }),
   };
-  return analysis;
 }

@@ -28,6 +28,26 @@ export interface ProfileSummary {
   readonly totalMs: number;
   readonly functions: readonly ProfileRow[];
   readonly files: readonly ProfileRow[];
+  /** Self time per pipeline stage (read, decode, TCP, TLS, findings, records, output, GC, other). */
+  readonly stages: readonly ProfileRow[];
+}
+
+/** Stages by source folder, first match wins; the folder may sit under dist/. */
+const STAGES: readonly (readonly [RegExp, string])[] = [
+  [/analyzer\/capture\/|^node:internal\/fs|^read$|^node:internal\/buffer/, 'read (capture/, fs, buffers)'],
+  [/analyzer\/decode\//, 'decode (decode/)'],
+  [/analyzer\/analysis\/tcp\//, 'TCP analysis (analysis/tcp/)'],
+  [/analyzer\/analysis\/tls\//, 'TLS analysis (analysis/tls/)'],
+  [/analyzer\/(findings|analysis\/expert|core\/|report\/expert-tally)/, 'findings and expert tally'],
+  [/analyzer\/report\//, 'records and report text (report/)'],
+  [/cli\//, 'CLI output (cli/)'],
+  [/analyzer\//, 'other analyzer (pipeline, session)'],
+  [/^\(garbage collector\)$/, 'garbage collector'],
+];
+
+function stageOf(file: string): string {
+  for (const [re, stage] of STAGES) if (re.test(file)) return stage;
+  return 'other (node, start-up, idle)';
 }
 
 function shortUrl(url: string, root: string): string {
@@ -70,7 +90,9 @@ export function summarizeCpuProfile(profile: CpuProfile, root: string): ProfileS
     fnTotals.set(node.fn, (fnTotals.get(node.fn) ?? 0) + ms);
     fileTotals.set(node.file, (fileTotals.get(node.file) ?? 0) + ms);
   }
-  return { totalMs, functions: rows(fnTotals, totalMs), files: rows(fileTotals, totalMs) };
+  const stageTotals = new Map<string, number>();
+  for (const [file, ms] of fileTotals) stageTotals.set(stageOf(file), (stageTotals.get(stageOf(file)) ?? 0) + ms);
+  return { totalMs, functions: rows(fnTotals, totalMs), files: rows(fileTotals, totalMs), stages: rows(stageTotals, totalMs) };
 }
 
 /** Reads a .cpuprofile file. */

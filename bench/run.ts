@@ -1,11 +1,14 @@
 /**
  * run.ts: `npm run bench`: makes the corpora, times each mode in its own process, times tshark, prints and saves results.
  * Bench code: may spawn processes; the analyzer itself runs only inside bench-worker.ts, compiled (dist/, rebuilt
- * when stale) unless `--source`. Flags: `--only=a,c`, `--profile[=mode]`, `--no-tshark`, `--source`;
- * env BENCH_ITER (runs per mode), BENCH_PACKETS (corpus size).
+ * when stale) unless `--source`. The CLI a user runs (`node dist/cli/main.js analyze`, output to a file) is timed
+ * too. Flags: `--only=a,f`, `--profile[=mode]`, `--no-tshark`, `--source`, `--no-cli`, `--rss` (CLI peak RSS at
+ * 0.2 and 2 GB; env BENCH_10G=1 adds 10 GB, several minutes per format); env BENCH_ITER (runs per mode, default 5),
+ * BENCH_PACKETS (corpus size).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +23,7 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SOURCE_WORKER = fileURLToPath(new URL('./bench-worker.ts', import.meta.url));
 const COMPILED_WORKER = join(ROOT, 'dist', 'bench', 'bench-worker.js');
 /** Source folders whose newest file decides whether dist/ is stale. */
-const SOURCE_DIRS = ['analyzer', 'bench'];
+const SOURCE_DIRS = ['analyzer', 'bench', 'cli'];
 
 /** Which code the workers run: the compiled ESM in dist/ (what users run) or the sources through tsx. */
 interface WorkerCode {
@@ -60,6 +63,16 @@ const MODES: readonly { name: string; mode: BenchMode; corpus: 'plain' | 'tunnel
   { name: '(d) analyzeCapture keepFrames:false', mode: BenchMode.Analyze, corpus: 'plain' },
   { name: '(e) tunnelled corpus through (c)', mode: BenchMode.Pipeline, corpus: 'tunnel' },
 ];
+
+/** `wirelab analyze` modes timed through the compiled CLI, output to a file in .bench/. */
+const CLI_MODES: readonly { name: string; letter: string; args: readonly string[] }[] = [
+  { name: '(f) CLI analyze --format json', letter: 'f', args: ['--format', 'json'] },
+  { name: '(g) CLI analyze --no-packets', letter: 'g', args: ['--no-packets'] },
+  { name: '(h) CLI analyze (packet list)', letter: 'h', args: [] },
+  { name: '(i) CLI analyze --format jsonl', letter: 'i', args: ['--format', 'jsonl'] },
+];
+
+const COMPILED_CLI = join(ROOT, 'dist', 'cli', 'main.js');
 
 function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -140,6 +153,74 @@ u = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"wall": wall, "cpu": u.ru_utime + u.ru_stime, "maxrss_kb": u.ru_maxrss, "code": p.returncode}))
 `;
 
+/** Runs a command with stdout to `outFile` (or nowhere), returning wall time, peak RSS and exit code. */
+function timeCommand(args: readonly string[], outFile?: string): { wall: number; cpu: number; maxRssBytes: number; code: number } {
+  const script = outFile === undefined ? TSHARK_WRAPPER : TSHARK_WRAPPER.replace('stdout=subprocess.DEVNULL', `stdout=open(${JSON.stringify(outFile)}, "wb")`);
+  const r = spawnSync('python3', ['-c', script, ...args], { encoding: 'utf8', cwd: ROOT });
+  if (r.status !== 0) throw new EnvironmentError(`timing ${args.join(' ')} failed (exit ${r.status}): ${r.stderr.trim().split('\n').pop() ?? ''}`);
+  const m = JSON.parse(r.stdout) as { wall: number; cpu: number; maxrss_kb: number; code: number };
+  return { wall: m.wall, cpu: m.cpu, maxRssBytes: m.maxrss_kb * 1024, code: m.code };
+}
+
+/** Times `wirelab analyze FILE ARGS` from dist/ `iterations` times (median), output to a file deleted after. */
+function timeCli(name: string, file: CorpusFile, args: readonly string[], iterations: number): ModeResult {
+  const out = join(BENCH_DIR, 'cli-output.tmp');
+  const seconds: number[] = [];
+  let maxRss = 0;
+  try {
+    for (let i = 0; i < iterations; i++) {
+      const t = timeCommand([process.execPath, COMPILED_CLI, 'analyze', file.path, ...args], out);
+      if (t.code !== 0) throw new EnvironmentError(`wirelab analyze ${args.join(' ')} ${file.path} exited with ${t.code}`);
+      seconds.push(t.wall);
+      maxRss = Math.max(maxRss, t.maxRssBytes);
+    }
+  } finally {
+    rmSync(out, { force: true });
+  }
+  const medianSeconds = median(seconds);
+  return {
+    name, corpus: 'plain', frames: file.packets, bytes: file.bytes, medianSeconds, packetsPerSecond: file.packets / medianSeconds,
+    megabytesPerSecond: file.bytes / 1e6 / medianSeconds, maxRssBytes: maxRss, medianHeapGrowthBytes: 0, secondsPerIteration: seconds,
+  };
+}
+
+/** Writes `copies` copies of a pcap's records after one file header: a big capture by concatenation. */
+async function concatenated(file: CorpusFile, copies: number, path: string): Promise<CorpusFile> {
+  const fd = openSync(path, 'w');
+  closeSync(fd);
+  for (let i = 0; i < copies; i++) {
+    await pipeline(createReadStream(file.path, { start: i === 0 ? 0 : 24 }), createWriteStream(path, { flags: 'a' }));
+  }
+  return { path, packets: file.packets * copies, bytes: statSync(path).size, generated: true };
+}
+
+/** Peak RSS of the CLI in every format at 0.2 GB, 2 GB and (BENCH_10G=1) 10 GB, big files deleted after. */
+async function rssBySize(small: CorpusFile, plain: CorpusFile): Promise<void> {
+  const sizes: { label: string; make: () => Promise<CorpusFile> }[] = [
+    { label: '0.2 GB', make: () => Promise.resolve(small) },
+    { label: '2 GB', make: () => concatenated(plain, Math.max(1, Math.round(2e9 / plain.bytes)), join(BENCH_DIR, 'concat-2g.pcap')) },
+  ];
+  if (process.env['BENCH_10G'] === '1') {
+    sizes.push({ label: '10 GB', make: () => concatenated(plain, Math.max(1, Math.round(1e10 / plain.bytes)), join(BENCH_DIR, 'concat-10g.pcap')) });
+  } else {
+    console.log('  (10 GB point skipped: set BENCH_10G=1, it takes several minutes per format)');
+  }
+  console.log('\nCLI peak RSS by capture size (one run each, output to a file):');
+  for (const size of sizes) {
+    process.stderr.write(`  RSS at ${size.label}…\n`);
+    const file = await size.make();
+    try {
+      const cells = CLI_MODES.map((m) => {
+        const r = timeCli(m.name, file, m.args, 1);
+        return `${m.args.join(' ') || 'text'}: ${mb(r.maxRssBytes)} MB in ${r.medianSeconds.toFixed(1)} s`;
+      });
+      console.log(`  ${size.label} (${mb(file.bytes)} MB, ${file.packets} frames): ${cells.join('; ')}`);
+    } finally {
+      if (file !== small) rmSync(file.path, { force: true });
+    }
+  }
+}
+
 function onPath(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).status === 0;
 }
@@ -184,6 +265,8 @@ function profileMode(mode: BenchMode, file: CorpusFile): void {
   for (const l of formatProfileRows(summary.functions, 15)) console.log(l);
   console.log('Self time by file:');
   for (const l of formatProfileRows(summary.files, 12)) console.log(l);
+  console.log('Self time by stage:');
+  for (const l of formatProfileRows(summary.stages, 12)) console.log(l);
 }
 
 function progress(kind: string): (frames: number) => void {
@@ -201,7 +284,7 @@ async function corpus(spec: CorpusSpec): Promise<CorpusFile> {
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const iterations = Number(process.env['BENCH_ITER'] ?? 3);
+  const iterations = Number(process.env['BENCH_ITER'] ?? 5);
   if (!Number.isInteger(iterations) || iterations < 1) throw new ConfigError(`BENCH_ITER must be a positive integer (got ${process.env['BENCH_ITER']})`);
   const packets = process.env['BENCH_PACKETS'] === undefined ? undefined : Number(process.env['BENCH_PACKETS']);
   console.log('wirelab bench');
@@ -220,6 +303,13 @@ async function main(): Promise<void> {
     process.stderr.write(`  running ${m.name}…\n`);
     results.push(toModeResult(m.name, m.corpus, files[m.corpus], runWorker(m.mode, files[m.corpus], iterations)));
   }
+  if (!args.includes('--no-cli') && !code.label.includes('--source')) {
+    for (const m of CLI_MODES) {
+      if (only !== undefined && !only.includes(m.letter)) continue;
+      process.stderr.write(`  running ${m.name}…\n`);
+      results.push(timeCli(m.name, files.plain, m.args, iterations));
+    }
+  }
   console.log('');
   printTable(results);
   let tshark: TsharkResult | undefined;
@@ -229,6 +319,7 @@ async function main(): Promise<void> {
     process.stderr.write('  timing tshark (once)…\n');
     tshark = timeTshark(files.plain);
     const full = results.find((r) => r.corpus === 'plain' && r.name.startsWith('(c)'));
+    const cliJson = results.find((r) => r.name.startsWith('(f)'));
     if (tshark === undefined) {
       console.log('\ntshark: not on PATH (or python3 missing); no ratio');
     } else {
@@ -238,7 +329,14 @@ async function main(): Promise<void> {
         console.log(`ratio (c) / tshark: ${(full.packetsPerSecond / tshark.packetsPerSecond).toFixed(1)}× the packets/s, ` +
           `${(tshark.maxRssBytes / full.maxRssBytes).toFixed(1)}× less peak RSS`);
       }
+      if (cliJson !== undefined) {
+        console.log(`ratio (f) CLI json time / tshark time: ${(cliJson.medianSeconds / tshark.wallSeconds).toFixed(3)} (${(cliJson.packetsPerSecond / tshark.packetsPerSecond).toFixed(1)}× the packets/s)`);
+      }
     }
+  }
+  if (args.includes('--rss')) {
+    const small = await corpus({ ...DEFAULT_CORPORA.plain, packets: 200_000 });
+    await rssBySize(small, files.plain);
   }
   const loadAfter = loadavg().map((l) => l.toFixed(2)).join(' ');
   console.log(`load average before: ${info['load']}, after: ${loadAfter} (${info['cores']} cores)`);

@@ -33,6 +33,11 @@ export function formatTcpFlags(flags: number): string {
 
 /** Nanoseconds since the epoch as tshark prints frame.time_epoch (9 decimals). */
 export function formatEpoch(timestampNs: bigint): string {
+  if (timestampNs >= 1_000_000_000n) {
+    // One toString instead of a division and a remainder: this runs for every frame printed.
+    const digits = timestampNs.toString();
+    return `${digits.slice(0, -9)}.${digits.slice(-9)}`;
+  }
   const negative = timestampNs < 0n;
   const abs = negative ? -timestampNs : timestampNs;
   const sec = abs / 1_000_000_000n;
@@ -49,13 +54,14 @@ export function parseEpoch(epoch: string): bigint {
 // tshark's frame.protocols spelling of our layer names.
 const PROTOCOL_NAMES: Readonly<Record<string, string>> = { ipv4: 'ip', gtp: 'gtp', wlan: 'wlan' };
 
-function protocolsOf(packet: Packet, tls: boolean): string {
+function protocolsOf(packet: Packet, tls: boolean, app: string | undefined): string {
   const parts: string[] = [];
   for (const layer of packet.layers) {
     parts.push(PROTOCOL_NAMES[layer] ?? layer);
     if (layer === 'eth' || layer === 'vlan' || layer === 'sll' || layer === 'sll2') parts.push('ethertype');
   }
   if (tls) parts.push('tls');
+  if (app !== undefined) parts.push(app);
   return parts.join(':');
 }
 
@@ -124,7 +130,9 @@ export function buildFrameRecord(step: PipelineStep, findings: readonly Finding[
   if (tcp !== undefined && tcpHeader !== undefined) {
     const base = tcpInfo(tcpHeader, tcp.relSeq, tcp.relAck, tcp.len, tcp.windowScaled);
     const tlsInfo = tls?.info;
-    if (tlsInfo !== undefined && tlsInfo !== '') info = tags !== '' ? `${tags} , ${tlsInfo}` : tlsInfo;
+    // TLS appends its items after TCP's tags with ", "; HTTP and reassembly text replace after the fence.
+    const separator = tls?.appInfo !== undefined ? ' ' : ' , ';
+    if (tlsInfo !== undefined && tlsInfo !== '') info = tags !== '' ? `${tags}${separator}${tlsInfo}` : tlsInfo;
     else info = tags !== '' ? `${tags} ${base}${limited}` : `${base}${limited}`;
   } else if (udp !== undefined) {
     info = `${udp.srcPort} → ${udp.dstPort} Len=${Math.max(0, udp.length - 8)}${limited}`;
@@ -140,7 +148,7 @@ export function buildFrameRecord(step: PipelineStep, findings: readonly Finding[
     time_epoch: formatEpoch(frame.timestampNs),
     frame_len: frame.originalLength,
     cap_len: frame.data.length,
-    protocols: protocolsOf(packet, tls !== null),
+    protocols: protocolsOf(packet, tls !== null, tls?.app?.http2 !== undefined ? 'http2' : tls?.app?.http !== undefined ? 'http' : undefined),
     ip_version: ip === undefined ? null : ip.version,
     src: ip === undefined ? null : formatIp(ip.src),
     dst: ip === undefined ? null : formatIp(ip.dst),
@@ -165,5 +173,9 @@ export function buildFrameRecord(step: PipelineStep, findings: readonly Finding[
     tls: tlsRecord,
     encap,
     info,
+    ...(tls?.decrypted13 === true ? { tls_decrypted_13: true } : {}),
+    // Decrypted HTTP: present only on frames where tshark shows the fields.
+    ...(tls?.app?.http === undefined ? {} : { http: tls.app.http }),
+    ...(tls?.app?.http2 === undefined ? {} : { http2: tls.app.http2 }),
   };
 }

@@ -2,14 +2,52 @@
  * analyze.ts: `wirelab analyze FILE|-`: a Wireshark-like packet list, conversations and expert
  * summary, or JSON Lines in the tshark oracle's schema, or one JSON document.
  */
-import { analyzeCapture } from '../../analyzer/analyze-capture.js';
-import type { Analysis, FrameRecord } from '../../analyzer/analysis-result.js';
+import { analyzeFrames } from '../../analyzer/analyze-capture.js';
+import type { AnalyzedFrame } from '../../analyzer/analyze-capture.js';
+import type { CaptureSummary } from '../../analyzer/analysis-result.js';
 import { Expert } from '../../analyzer/analysis/expert.js';
 import { ConfigError } from '../../analyzer/errors.js';
-import { parseEpoch } from '../../analyzer/report/frame-record.js';
+import { buildFrameRecord, parseEpoch } from '../../analyzer/report/frame-record.js';
+import { writeJsonReport } from '../../analyzer/report/json-stream.js';
 import { formatPacketLine, formatTextReport } from '../../analyzer/report/text.js';
-import { toJsonReport } from '../../analyzer/report/json.js';
+import { createCompletenessSpool } from '../completeness-spool.js';
 import { createOutput, type Output } from '../output.js';
+import { formatKeyLogWarning, readKeyLogFiles } from './key-log-files.js';
+import type { TlsKeyLog } from '../../analyzer/keys/key-log.js';
+
+/** tshark's ASCII follow view: printable bytes, CR and LF as they are, anything else (tab too) as a dot. */
+function asciiView(data: Buffer): string {
+  let s = '';
+  for (const b of data) s += (b >= 0x20 && b < 0x7f) || b === 0x0a || b === 0x0d ? String.fromCharCode(b) : '.';
+  return s;
+}
+
+const FOLLOW_RULE = '===================================================================';
+
+/** `--follow N`: the stream's decrypted records as `tshark -z follow,tls,ascii,N` prints them (or raw). */
+async function follow(file: string, stream: number, raw: boolean, keyLog: TlsKeyLog | undefined, out: Output): Promise<CaptureSummary> {
+  const summary = await analyzeFrames(file, { keepFindings: false, keepDecrypted: true, ...(keyLog === undefined ? {} : { keyLog }) });
+  const c = summary.conversations.find((x) => x.stream === stream);
+  if (c === undefined) throw new ConfigError(`--follow ${stream}: no such tcp.stream (the capture has ${summary.conversations.length})`);
+  const data = c.tls?.decryptedData;
+  if (raw) {
+    for (const chunk of data?.chunks ?? []) process.stdout.write(chunk.data);
+    return summary;
+  }
+  const firstSide = data?.firstSide ?? 0;
+  const node0 = firstSide === 0 ? c.client : c.server;
+  out.write(`\n${FOLLOW_RULE}\nFollow: tls,ascii\nFilter: tcp.stream eq ${stream}\nNode 0: ${node0.address}:${node0.port}\nNode 1: :0\n`);
+  for (const chunk of data?.chunks ?? []) {
+    const indent = chunk.fromServer === firstSide ? '' : '\t';
+    out.write(`${indent}${chunk.data.length}\n${asciiView(chunk.data)}\n`);
+  }
+  out.write(`${FOLLOW_RULE}\n`);
+  if (c.tls === undefined || !c.tls.decrypted) {
+    const notes = c.tls?.decryptionNotes ?? [];
+    process.stderr.write(`note: stream ${stream} was not decrypted${notes.length > 0 ? ` (${notes.join('; ')})` : ''}\n`);
+  }
+  return summary;
+}
 
 /** Options of `wirelab analyze`. */
 export interface AnalyzeCommandOptions {
@@ -17,6 +55,12 @@ export interface AnalyzeCommandOptions {
   readonly stream?: readonly number[];
   readonly flag?: readonly string[];
   readonly packets: boolean;
+  /** Key log files (NSS format); SSLKEYLOGFILE when none. */
+  readonly keylog?: readonly string[];
+  /** Print this stream's decrypted bytes both ways instead of the report. */
+  readonly follow?: number;
+  /** With follow: write the raw bytes instead of tshark's ASCII view. */
+  readonly raw?: boolean;
 }
 
 const FORMATS = ['text', 'jsonl', 'json'] as const;
@@ -37,52 +81,61 @@ function resolveFlagIds(flags: readonly string[]): Set<string> {
   return out;
 }
 
-/** Runs `wirelab analyze`, writing to `out` (default stdout); resolves to the exit code. */
+/** Runs `wirelab analyze`, writing to `out` (default stdout); resolves to the exit code. Reads the capture once, in every format. */
 export async function analyzeCommand(file: string, options: AnalyzeCommandOptions, out: Output = createOutput()): Promise<number> {
   if (!FORMATS.includes(options.format)) {
     throw new ConfigError(`--format must be one of ${FORMATS.join(', ')} (got "${options.format}")`);
   }
   const streams = options.stream === undefined || options.stream.length === 0 ? undefined : new Set(options.stream);
   const flagIds = options.flag === undefined || options.flag.length === 0 ? undefined : resolveFlagIds(options.flag);
-  const flaggedFrames = new Set<number>();
-  const wanted = (record: FrameRecord): boolean => {
-    if (streams !== undefined && (record.stream === null || !streams.has(record.stream))) return false;
-    if (flagIds !== undefined && !flaggedFrames.has(record.frame)) return false;
+  // A frame's findings are all known when it is analysed, so both filters apply at once.
+  const wanted = ({ step, findings }: AnalyzedFrame): boolean => {
+    if (streams !== undefined && (step.tcp === undefined || !streams.has(step.tcp.stream))) return false;
+    if (flagIds !== undefined && !findings.some((f) => flagIds.has(f.id))) return false;
     return true;
   };
-  let analysis: Analysis;
-  if (options.format === 'json') {
-    analysis = await analyzeCapture(file, { keepFrames: false });
-    out.write(`${JSON.stringify(toJsonReport(analysis, streams, flagIds), null, 2)}\n`);
+  const keys = await readKeyLogFiles(options.keylog ?? []);
+  for (const w of keys.warnings) process.stderr.write(`warning: ${formatKeyLogWarning(w)}\n`);
+  const keyOptions = keys.keyLog === undefined ? {} : { keyLog: keys.keyLog };
+  let summary: CaptureSummary;
+  if (options.follow !== undefined) {
+    summary = await follow(file, options.follow, options.raw === true, keys.keyLog, out);
+  } else if (options.format === 'json') {
+    summary = await analyzeFrames(file, keyOptions);
+    writeJsonReport(summary, (text) => out.write(text), streams, flagIds);
+  } else if (options.format === 'jsonl' && file === '-') {
+    // A pipe cannot wait for the end (it may be a live capture): each line goes out as its frame
+    // arrives, completeness null; the conversations' reports carry the final value.
+    summary = await analyzeFrames(file, { keepFindings: false }, (frame) => {
+      if (!wanted(frame)) return;
+      out.write(`${JSON.stringify(buildFrameRecord(frame.step, frame.findings))}\n`);
+    });
+  } else if (options.format === 'jsonl') {
+    // Each line carries its stream's final completeness: the spool holds lines until the end.
+    const spool = createCompletenessSpool();
+    summary = await analyzeFrames(file, { keepFindings: false, ...keyOptions }, (frame) => {
+      if (!wanted(frame)) return;
+      spool.add(JSON.stringify(buildFrameRecord(frame.step, frame.findings)), frame.step.tcp?.stream ?? null);
+    });
+    spool.drain((stream) => summary.completenessOf(stream), (text) => out.write(text));
   } else {
-    // Frame filters by flag need the findings first, so they keep records in memory.
-    const stream = flagIds === undefined;
+    // Times are relative to the first frame listed, or to the capture's first frame with --flag.
     let startNs: bigint | undefined;
-    const emit = (record: FrameRecord): void => {
-      if (!wanted(record)) return;
-      if (options.format === 'jsonl') {
-        out.write(`${JSON.stringify(record)}\n`);
-      } else if (options.packets) {
-        if (startNs === undefined) startNs = parseEpoch(record.time_epoch);
-        out.write(`${formatPacketLine(record, startNs)}\n`);
-      }
-    };
-    analysis = await analyzeCapture(
-      file,
-      stream ? { keepFrames: false, keepFindings: false, onFrame: emit } : { keepFrames: true },
-    );
-    if (!stream) {
-      for (const f of analysis.findings) if (flagIds!.has(f.id)) flaggedFrames.add(f.frame);
-      const first = analysis.frames[0];
-      startNs = first === undefined ? 0n : parseEpoch(first.time_epoch);
-      for (const record of analysis.frames) emit(record);
-    }
-    if (options.format === 'text') {
-      out.write(`\n${formatTextReport(analysis, streams === undefined ? {} : { streams })}\n`);
-    }
+    const onFrame = !options.packets
+      ? undefined
+      : (frame: AnalyzedFrame): void => {
+          if (startNs === undefined && flagIds !== undefined) startNs = frame.step.packet.frame.timestampNs;
+          if (!wanted(frame)) return;
+          const record = buildFrameRecord(frame.step, frame.findings);
+          if (startNs === undefined) startNs = parseEpoch(record.time_epoch);
+          out.write(`${formatPacketLine(record, startNs)}\n`);
+        };
+    summary = await analyzeFrames(file, { keepFindings: false, ...keyOptions }, onFrame);
+    out.write(`\n${formatTextReport(summary, streams === undefined ? {} : { streams })}\n`);
   }
   await out.end();
-  if (analysis.readError !== undefined) throw analysis.readError;
+  // Notes about the key log go to stderr so that JSON and JSONL stay clean.
+  for (const w of summary.keyLogWarnings ?? []) process.stderr.write(`warning: ${w}\n`);
+  if (summary.readError !== undefined) throw summary.readError;
   return 0;
 }
-
