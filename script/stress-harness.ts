@@ -20,7 +20,8 @@ let bad = 0;
 function line(label: string, run: ChildRun): void {
   const when = run.interruptedAtMs === undefined ? 'ran to the end' : `SIGINT at ${run.interruptedAtMs} ms`;
   const left = run.leftovers.length === 0 ? 'nothing left' : `LEFT ${run.leftovers.join(', ')}`;
-  process.stdout.write(`${label}: pid ${run.pid}, ${when}, exit ${run.code ?? run.signal}, ${left}\n`);
+  const error = run.code !== 0 && run.code !== null ? ` (${run.stderr.trim().split('\n').pop()})` : '';
+  process.stdout.write(`${label}: pid ${run.pid}, ${when}, exit ${run.code ?? run.signal}${error}, ${left}\n`);
 }
 
 try {

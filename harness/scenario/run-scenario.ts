@@ -23,6 +23,13 @@ import type { CapturePoint, Scenario } from './define-scenario.js';
 import { evaluateExpectations } from './expect.js';
 import { formatPacketTimeline } from './packet-timeline.js';
 
+/**
+ * Bound on an agent's start (node + tsx loading the sources: a second or two when idle). The wait ends on
+ * the agent's `ready`, so a wide margin costs nothing; 15 s was too short on a loaded 2-core machine
+ * (three concurrent lab-report runs at load average 29 all timed out).
+ */
+const AGENT_READY_TIMEOUT_MS = 60_000;
+
 /** The port the lab server binds inside its namespace (the namespace is ours, so 443 is free). */
 export const LAB_PORT = 443;
 
@@ -192,7 +199,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     agents.push(server);
     const client = startClientAgent(scenario, topo.server.ipv4, LAB_PORT, cert.path, spawnIn(topo.client));
     agents.push(client);
-    await Promise.all([server.next(['ready'], 15_000), client.next(['ready'], 15_000)]);
+    await Promise.all([server.next(['ready'], AGENT_READY_TIMEOUT_MS), client.next(['ready'], AGENT_READY_TIMEOUT_MS)]);
     setupMs = performance.now() - startMs;
 
     phase('traffic');
@@ -305,10 +312,10 @@ export async function runScenarioTrafficOnLoopback(scenario: Scenario): Promise<
       local,
     );
     agents.push(server);
-    const ready = await server.next(['ready'], 15_000);
+    const ready = await server.next(['ready'], AGENT_READY_TIMEOUT_MS);
     const client = startClientAgent(scenario, '127.0.0.1', ready.port, cert.path, local);
     agents.push(client);
-    await client.next(['ready'], 15_000);
+    await client.next(['ready'], AGENT_READY_TIMEOUT_MS);
     client.send('start');
     await client.next(['done'], scenario.timeoutMs + 5_000);
     return client.messages.flatMap((m) => (m.type === 'step' ? [{ index: m.index, label: m.label, startMs: m.startMs, endMs: m.endMs, detail: m.detail }] : []));
