@@ -90,6 +90,27 @@ function tcpInfo(tcp: TcpHeader, relSeq: number, relAck: number, len: number, wi
 }
 
 /**
+ * True when tshark, dissecting this frame, reads past the bytes the snapshot length kept (its
+ * `[Packet size limited during capture]`), outside TLS: a header cut short, a cut IP fragment or ICMP
+ * error (checked with tshark on every fixture cut at 54–200 bytes, test/conformance/snaplen-oracle.test.ts).
+ * A cut payload that is not TLS is not marked: whether tshark reads past its end depends on which of its
+ * many heuristic dissectors look at the first bytes.
+ */
+function readsPastCapture(step: PipelineStep): boolean {
+  const { packet } = step;
+  const frame = packet.frame;
+  if (frame.data.length >= frame.originalLength) return false;
+  if (packet.issues.some((issue) => isCaptureLimited(issue, frame))) return true;
+  const icmp = packet.icmp;
+  // An ICMP error's quoted datagram is dissected as far as the capture goes, and further.
+  const icmpError = icmp !== undefined && (icmp.version === 4 ? ICMP4_ERRORS.has(icmp.type) : icmp.type >= 1 && icmp.type <= 4);
+  return packet.ipFragment === true || icmpError;
+}
+
+/** ICMPv4 messages that quote a datagram: unreachable, source quench, redirect, time exceeded, parameter problem. */
+const ICMP4_ERRORS: ReadonlySet<number> = new Set([3, 4, 5, 11, 12]);
+
+/**
  * Builds the per-frame record. `findings` are this frame's findings (for the Info tags);
  * `completeness` is left null for the caller to fill with the stream's final value.
  */
@@ -103,8 +124,8 @@ export function buildFrameRecord(step: PipelineStep, findings: readonly Finding[
   const ipIndex = innermostIpIndex(packet.layers);
   const encap = ipIndex > 0 ? packet.layers.slice(0, ipIndex) : ipIndex === 0 ? [] : [...packet.layers];
   const tags = renderInfoTags(findings);
-  // A header the snapshot cut ends tshark's dissection there; TLS appends the same text itself.
-  const limited = packet.issues.some((issue) => isCaptureLimited(issue, frame)) ? CAPTURE_LIMITED_INFO : '';
+  // A read past the captured bytes ends tshark's dissection there; TLS appends the same text itself.
+  const limited = readsPastCapture(step) ? CAPTURE_LIMITED_INFO : '';
   let info: string;
   if (tcp !== undefined && tcpHeader !== undefined) {
     const base = tcpInfo(tcpHeader, tcp.relSeq, tcp.relAck, tcp.len, tcp.windowScaled);

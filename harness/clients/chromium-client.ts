@@ -3,7 +3,7 @@
  * and fetches its media, confined to the lab server's address. Must not import analyzer/ beyond errors.
  */
 import { accessSync, constants } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page, Request } from 'playwright-core';
@@ -235,6 +235,7 @@ export async function launchChromium(options: ChromiumOptions): Promise<Chromium
     close() {
       closed ??= (async () => {
         try {
+          await keyLogSettled(keyLogPath);
           await context.close();
           await flushKeyLog();
         } finally {
@@ -245,6 +246,29 @@ export async function launchChromium(options: ChromiumOptions): Promise<Chromium
     },
   };
 }
+
+/**
+ * Waits until Chromium's key log has not grown for KEYLOG_QUIET_MS (at most KEYLOG_SETTLE_MS): Chromium writes
+ * the lines on a background sequence, and a line still queued when the browser closes is lost (a resumed
+ * session's line went missing so on a loaded machine).
+ */
+async function keyLogSettled(path: string): Promise<void> {
+  const sizeOf = (): Promise<number> => stat(path).then((s) => s.size, () => -1);
+  const until = Date.now() + KEYLOG_SETTLE_MS;
+  let size = await sizeOf();
+  let since = Date.now();
+  while (Date.now() < until && Date.now() - since < KEYLOG_QUIET_MS) {
+    await new Promise((r) => setTimeout(r, 50));
+    const now = await sizeOf();
+    if (now !== size) {
+      size = now;
+      since = Date.now();
+    }
+  }
+}
+
+const KEYLOG_QUIET_MS = 300;
+const KEYLOG_SETTLE_MS = 3_000;
 
 /** Plays browser `steps` in order on `browser`, with the node client's timing rules (`playTimedSteps`). */
 export async function runBrowserScript(

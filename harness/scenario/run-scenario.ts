@@ -25,6 +25,13 @@ import type { CapturePoint, Scenario } from './define-scenario.js';
 import { evaluateExpectations } from './expect.js';
 import { captureFramesByChainFrame, formatPacketTimeline } from './packet-timeline.js';
 
+/**
+ * Bound on an agent's start (node + tsx loading the sources: a second or two when idle). The wait ends on
+ * the agent's `ready`, so a wide margin costs nothing; 15 s was too short on a loaded 2-core machine
+ * (three concurrent lab-report runs at load average 29 all timed out).
+ */
+const AGENT_READY_TIMEOUT_MS = 60_000;
+
 /** The port the lab server binds inside its namespace (the namespace is ours, so 443 is free). */
 export const LAB_PORT = 443;
 
@@ -107,12 +114,6 @@ export function checkScenarioEnvironment(scenario: Scenario): void {
   if (problem !== undefined) throw new EnvironmentError(problem);
 }
 
-/**
- * How long an agent may take to load and say ready. Traffic starts only after both are ready, so this
- * bounds a hang, not a measurement: under tsx on a loaded 2-core machine (load 20, --parallel 2) a
- * start took over 15 s.
- */
-const AGENT_READY_MS = 60_000;
 
 /** How long a stopping browser agent may take to close Chromium and remove its profile before SIGKILL. */
 const BROWSER_STOP_GRACE_MS = 5_000;
@@ -209,7 +210,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     agents.push(server);
     const client = startClientAgent(scenario, topo.server.ipv4, LAB_PORT, cert.path, spawnIn(topo.client));
     agents.push(client);
-    await Promise.all([server.next(['ready'], AGENT_READY_MS), client.next(['ready'], AGENT_READY_MS)]);
+    await Promise.all([server.next(['ready'], AGENT_READY_TIMEOUT_MS), client.next(['ready'], AGENT_READY_TIMEOUT_MS)]);
     setupMs = performance.now() - startMs;
 
     phase('traffic');
@@ -349,10 +350,10 @@ export async function runScenarioTrafficOnLoopback(scenario: Scenario): Promise<
       local,
     );
     agents.push(server);
-    const ready = await server.next(['ready'], AGENT_READY_MS);
+    const ready = await server.next(['ready'], AGENT_READY_TIMEOUT_MS);
     const client = startClientAgent(scenario, '127.0.0.1', ready.port, cert.path, local);
     agents.push(client);
-    await client.next(['ready'], AGENT_READY_MS);
+    await client.next(['ready'], AGENT_READY_TIMEOUT_MS);
     client.send('start');
     await client.next(['done'], scenario.timeoutMs + 5_000);
     return client.messages.flatMap((m) => (m.type === 'step' ? [{ index: m.index, label: m.label, startMs: m.startMs, endMs: m.endMs, detail: m.detail }] : []));

@@ -6,10 +6,12 @@ import { expect } from 'chai';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { STATE_DIR, sweepLeftovers } from '../../harness/cleanup.js';
 import { liveEnvironmentProblem } from '../../harness/env-check.js';
 import { createTopology, type Topology } from '../../harness/topology.js';
+import { skipBecause } from '../support/skip.js';
 
 const HOLD = fileURLToPath(new URL('./fixtures/hold-topology.ts', import.meta.url));
 
@@ -39,7 +41,7 @@ describe('createTopology @netns', function () {
     for (const t of open.splice(0)) await t.close();
   });
 
-  it('creates a ready client/server pair and leaves nothing behind after close, within 0.5 s each way', async () => {
+  it('creates a ready client/server pair and leaves nothing behind after close', async () => {
     const t = await createTopology();
     open.push(t);
     expect(leftovers(t.id)).to.have.length.greaterThan(0);
@@ -51,6 +53,16 @@ describe('createTopology @netns', function () {
     await t.close();
     expect(leftovers(t.id)).to.deep.equal([]);
     expect(existsSync(`${STATE_DIR}/${t.id}.json`)).to.equal(false);
+  });
+
+  it('sets up and tears down within 0.5 s each way on a quiet machine', async function () {
+    // A timing target: meaningless when other work holds the cores (it failed at load average 29 on 2 cores).
+    const load = loadavg()[0]!;
+    const cores = availableParallelism();
+    if (load > cores / 2) skipBecause(this, `needs a quiet machine: load average ${load.toFixed(1)} on ${cores} cores`);
+    const t = await createTopology();
+    open.push(t);
+    await t.close();
     expect(t.timings.setupMs).to.be.below(500, `setup took ${t.timings.setupMs} ms`);
     expect(t.timings.teardownMs).to.be.below(500, `teardown took ${t.timings.teardownMs} ms`);
   });

@@ -645,6 +645,8 @@ export function createTlsAnalyzer(options: TlsAnalyzerOptions = {}): TlsAnalyzer
     // TLS 1.0–1.2 (RFC 2246 §6) ignore unknown records: the rest of the buffer goes with it.
     if ((v === TlsVersion.Tls10 || v === TlsVersion.Tls11 || v === TlsVersion.Tls12 || v === TlsVersion.Tlcp) && !isValidContentType(type)) {
       ctx.out().infoItems.push(INFO_IGNORED);
+      // The ignored bytes are shown to the end of the segment: past the captured ones that throws.
+      if (buf.length < reported) ctx.out().truncated = true;
       return reported;
     }
     if (available < TLS_RECORD_HEADER_LENGTH) return needMore(ctx, canDesegment, offset, 0, reported);
@@ -1045,8 +1047,12 @@ export function createTlsAnalyzer(options: TlsAnalyzerOptions = {}): TlsAnalyzer
     if (st.version === VERSION_UNKNOWN && msgType >= 2 && msgType <= 8) st.version = TlsVersion.Ssl2;
     const name = sslv2MessageName(msgType);
     if (name === undefined || !isPlausibleSslv2Message(buf.subarray(bodyStart))) {
+      // Encrypted data is not read: a cut body does not throw, and tshark parses nothing after it (checked
+      // with tshark on tls/53 cut at 60–80 bytes).
       out.infoItems.push(INFO_SSLV2_ENCRYPTED);
       out.records.push({ type: null, version: TlsVersion.Ssl2, length: null, opaque: false, handshake_types: [] });
+      out.content_types.push(null);
+      return cut ? reported : offset + total;
     } else {
       out.infoItems.push(name);
       out.records.push({ type: null, version: TlsVersion.Ssl2, length: header.length, opaque: false, handshake_types: [msgType] });

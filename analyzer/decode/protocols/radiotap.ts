@@ -37,7 +37,9 @@ export function dissectRadiotap(s: DecodeState, off: number, end: number): void 
   let frameEnd = end;
   if (present & 0x2) {
     if (present & 0x1) p = off + (((p - off + 7) & ~7) + 8);
-    if (p < off + length && d[p]! & 0x10) frameEnd = Math.max(off + length, end - 4);
+    // The FCS is the last 4 bytes on the wire: a snapshot cut leaves it out of the captured bytes.
+    const wireEnd = end + Math.max(0, s.frame.originalLength - s.frame.data.length);
+    if (p < off + length && d[p]! & 0x10) frameEnd = Math.max(off + length, Math.min(end, wireEnd - 4));
   }
   dissectIeee80211(s, off + length, frameEnd);
 }

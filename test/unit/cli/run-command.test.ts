@@ -19,7 +19,7 @@ function wirelab(args: readonly string[], nodeArgs: readonly string[] = [], uid?
   const command = uid === undefined ? process.execPath : 'setpriv';
   const prefix = uid === undefined ? [] : [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', process.execPath];
   const r = spawnSync(command, [...prefix, ...nodeArgs, bin, ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, pid: r.pid };
 }
 
 function ourNamespaces(): string[] {
@@ -72,13 +72,13 @@ describe('wirelab run, list and cleanup', function () {
 
   it('says how to install libpcap when the cap binding cannot load', function () {
     if (!isRoot) skipBecause(this, 'the root check comes first; needs root');
-    const before = new Set(ourNamespaces());
     const r = wirelab(['run', 'tcp-handshake', '--out', out], ['--require', join(root, 'test/support/hide-cap.cjs')]);
     expect(r.status).to.equal(2);
     expect(r.stderr).to.match(
       /^error \[ERR_ENVIRONMENT\]: cap \(libpcap binding\) failed to load \(libpcap\.so\.0\.8: cannot open shared object file: No such file or directory\): install libpcap-dev and run npm ci$/m,
     );
-    expect(ourNamespaces().filter((n) => !before.has(n))).to.deep.equal([]);
+    // Only this run's namespaces count (run ids carry their owner's pid): other runs may be going on.
+    expect(ourNamespaces().filter((n) => ownerPidOf(n.slice(3, -2)) === r.pid)).to.deep.equal([]);
   });
 
   it('@netns writes the capture, key log, decisions, analysis and timeline of a run', function () {
