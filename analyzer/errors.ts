@@ -14,13 +14,32 @@ export const ErrorCode = {
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /** Base of every error wirelab throws on purpose. `code` is stable; `message` is one line. */
+/**
+ * Marks wirelab's errors across module copies: a user's scenario file run from a checkout may load
+ * the TypeScript sources while the CLI runs dist/, and `instanceof` does not cross that line.
+ */
+const WIRELAB_ERROR = Symbol.for('wirelab.error');
+
 export class HarnessError extends Error {
   readonly code: ErrorCode;
+  readonly [WIRELAB_ERROR] = true;
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
   }
+}
+
+/** `instanceof`, or the same class (by name) from another copy of wirelab's modules. */
+function isWirelabError(e: unknown, cls: abstract new (...args: never[]) => Error): boolean {
+  if (e instanceof cls) return true;
+  if (typeof e !== 'object' || e === null || (e as Record<symbol, unknown>)[WIRELAB_ERROR] !== true) return false;
+  if (cls === HarnessError) return true;
+  // Subclasses: the other copy's prototype chain names the same classes.
+  for (let p = Object.getPrototypeOf(e) as { constructor?: { name?: string } } | null; p !== null; p = Object.getPrototypeOf(p) as typeof p) {
+    if (p.constructor?.name === cls.name) return true;
+  }
+  return false;
 }
 
 /** The capture file cannot be read further (bad magic, truncated header, absurd length). */
@@ -68,20 +87,20 @@ export class ExpectationError extends HarnessError {
 
 /** True for any error of the hierarchy. */
 export function isHarnessError(e: unknown): e is HarnessError {
-  return e instanceof HarnessError;
+  return isWirelabError(e, HarnessError);
 }
 export function isCaptureFormatError(e: unknown): e is CaptureFormatError {
-  return e instanceof CaptureFormatError;
+  return isWirelabError(e, CaptureFormatError);
 }
 export function isFileNotFoundError(e: unknown): e is FileNotFoundError {
-  return e instanceof FileNotFoundError;
+  return isWirelabError(e, FileNotFoundError);
 }
 export function isConfigError(e: unknown): e is ConfigError {
-  return e instanceof ConfigError;
+  return isWirelabError(e, ConfigError);
 }
 export function isEnvironmentError(e: unknown): e is EnvironmentError {
-  return e instanceof EnvironmentError;
+  return isWirelabError(e, EnvironmentError);
 }
 export function isExpectationError(e: unknown): e is ExpectationError {
-  return e instanceof ExpectationError;
+  return isWirelabError(e, ExpectationError);
 }

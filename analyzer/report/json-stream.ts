@@ -59,6 +59,7 @@ export function writeJsonReport(
   writeArray(write, 'conversations', summary.conversations, (c: ConversationReport) =>
     streams === undefined || streams.has(c.stream) ? { ...c, startNs: c.startNs.toString(), endNs: c.endNs.toString() } : undefined, false);
   writeMember(write, 'parallelConnections', summary.parallelConnections, false);
+  writeMember(write, 'parallelWindowMs', summary.parallelWindowMs, false);
   writeMember(write, 'expertCounts', summary.expertCounts, false);
   writeMember(write, 'expertSummary', summary.expertSummary, false);
   if (summary.keyLogWarnings !== undefined) writeMember(write, 'keyLogWarnings', summary.keyLogWarnings, false);

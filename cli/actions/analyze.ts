@@ -73,8 +73,22 @@ function resolveFlagIds(flags: readonly string[]): Set<string> {
   return new Set(flags.map((flag) => resolveFlagId(flag)));
 }
 
+/** An Output that keeps everything until end(), then hands it to `target`; dropped on an error. */
+function heldOutput(target: Output): Output {
+  const held: string[] = [];
+  return {
+    write(text: string): void {
+      held.push(text);
+    },
+    async end(): Promise<void> {
+      for (const text of held) target.write(text);
+      await target.end();
+    },
+  };
+}
+
 /** Runs `wirelab analyze`, writing to `out` (default stdout); resolves to the exit code. Reads the capture once, in every format. */
-export async function analyzeCommand(file: string, options: AnalyzeCommandOptions, out: Output = createOutput()): Promise<number> {
+export async function analyzeCommand(file: string, options: AnalyzeCommandOptions, stdout: Output = createOutput()): Promise<number> {
   if (!FORMATS.includes(options.format)) {
     throw new ConfigError(`--format must be one of ${FORMATS.join(', ')} (got "${options.format}")`);
   }
@@ -86,6 +100,9 @@ export async function analyzeCommand(file: string, options: AnalyzeCommandOption
     if (flagIds !== undefined && !findings.some((f) => flagIds.has(f.id))) return false;
     return true;
   };
+  // With --stream a file's lines wait until the streams are known to exist, so a missing one prints
+  // nothing but its error (they are the chosen streams' lines only); a pipe prints as it goes.
+  const out = streams !== undefined && file !== '-' ? heldOutput(stdout) : stdout;
   const keys = await readKeyLogFiles(options.keylog ?? []);
   for (const w of keys.warnings) process.stderr.write(`warning: ${formatKeyLogWarning(w)}\n`);
   // Frame lines on the same terminal would tear the bar: it shows when the frames go elsewhere.

@@ -19,7 +19,6 @@ export interface ScenarioSource {
 
 const SCENARIO_FILE = /\.scenario\.(?:[cm]?ts|[cm]?js)$/;
 const LOADABLE = /\.(?:[cm]?ts|[cm]?js)$/;
-const TYPESCRIPT = /\.[cm]?ts$/;
 const GLOB_CHARS = /[*?[]/;
 
 /** True when `target` names a file, directory or glob rather than a bundled scenario. */
@@ -121,7 +120,8 @@ function scenariosOf(module: Record<string, unknown>): Scenario[] {
  */
 export async function loadScenarioFile(path: string, cwd = process.cwd()): Promise<Scenario[]> {
   const shown = relative(cwd, path) || path;
-  if (TYPESCRIPT.test(path)) await enableTypeScript();
+  // Also for .js/.mjs: a file may import TypeScript (a checkout's sources, a helper of the user's).
+  await enableTypeScript();
   let module: Record<string, unknown>;
   try {
     module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
