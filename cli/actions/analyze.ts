@@ -8,6 +8,7 @@ import type { CaptureSummary } from '../../analyzer/analysis-result.js';
 import { Expert } from '../../analyzer/analysis/expert.js';
 import { ConfigError } from '../../analyzer/errors.js';
 import { buildFrameRecord, parseEpoch } from '../../analyzer/report/frame-record.js';
+import { frameRecordJson } from '../../analyzer/report/frame-record-json.js';
 import { writeJsonReport } from '../../analyzer/report/json-stream.js';
 import { formatPacketLine, formatTextReport } from '../../analyzer/report/text.js';
 import { createCompletenessSpool } from '../completeness-spool.js';
@@ -62,7 +63,7 @@ export async function analyzeCommand(file: string, options: AnalyzeCommandOption
     const spool = createCompletenessSpool();
     summary = await analyzeFrames(file, { keepFindings: false }, (frame) => {
       if (!wanted(frame)) return;
-      spool.add(JSON.stringify(buildFrameRecord(frame.step, frame.findings)), frame.step.tcp?.stream ?? null);
+      spool.add(frameRecordJson(buildFrameRecord(frame.step, frame.findings)), frame.step.tcp?.stream ?? null);
     });
     spool.drain((stream) => summary.completenessOf(stream), (text) => out.write(text));
   } else {
