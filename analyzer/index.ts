@@ -21,7 +21,7 @@ export type {
 } from './analysis-result.js';
 export { createPipeline } from './pipeline.js';
 export type { Pipeline, PipelineOptions, PipelineResult, PipelineStep } from './pipeline.js';
-export { Expert, renderExpertSummary, renderInfoTags } from './analysis/expert.js';
+export { Expert, isExpertId, normalizeFlagId, renderExpertSummary, renderInfoTags, shortFlagName } from './analysis/expert.js';
 export type { ExpertId, ExpertInfo, ExpertSeverity } from './analysis/expert.js';
 export { createTcpAnalyzer, analyzeTcp } from './analysis/tcp/tcp-analyzer.js';
 export type { TcpAnalyzer, TcpAnalyzerOptions, TcpFrameAnalysis, TcpSummary } from './analysis/tcp/tcp-analyzer.js';

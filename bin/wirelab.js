@@ -1,26 +1,14 @@
 #!/usr/bin/env node
-// Launcher. In a development checkout (TypeScript sources and tsx present) it runs the sources, so
-// the CLI never runs a stale build; an installed package (dist/ only, built by `npm run build`)
-// runs the compiled code.
+// Launcher: always runs the compiled CLI (dist/). In a checkout it first rebuilds dist/ with tsc
+// when any source is newer than the last build (bin/build.js), so it never runs a stale build.
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { ensureBuilt } from './build.js';
 
-const source = new URL('../cli/main.ts', import.meta.url);
 const compiled = new URL('../dist/cli/main.js', import.meta.url);
 
-function hasTsx() {
-  try {
-    createRequire(import.meta.url).resolve('tsx/esm/api');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-if (existsSync(source) && hasTsx()) {
-  const { register } = await import('tsx/esm/api');
-  register();
-  await import(source.href);
+if (!ensureBuilt()) {
+  process.stderr.write('error [ERR_ENVIRONMENT]: wirelab could not be compiled (tsc errors above): fix them or run npm run build\n');
+  process.exitCode = 2;
 } else if (existsSync(compiled)) {
   await import(compiled.href);
 } else {

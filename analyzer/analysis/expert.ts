@@ -1,7 +1,8 @@
 /**
  * expert.ts: THE table of findings wirelab can report (ids = Wireshark filter names), their
- * texts, and the Info-column tag order. Pure data and formatting; imports nothing but types.
+ * texts, flag bits and the Info-column tag order. Pure data and formatting; imports only errors.
  */
+import { ConfigError } from '../errors.js';
 
 /** Severity levels of Wireshark's expert system, lowest first. */
 export type ExpertSeverity = 'chat' | 'note' | 'warn' | 'error';
@@ -17,6 +18,11 @@ export interface ExpertInfo {
   readonly summary: string;
   /** Info-column tag without brackets, when Wireshark shows one; same `{name}` convention. */
   readonly infoTag?: string;
+  /**
+   * The bit of a `tcp.analysis.*` flag in TcpFrameAnalysis.flags (analysis-flag.ts names them).
+   * Fast and spurious retransmissions have their own bit; tshark also lists them as retransmissions.
+   */
+  readonly flagBit?: number;
 }
 
 /**
@@ -26,98 +32,113 @@ export interface ExpertInfo {
  */
 export const Expert = {
   'tcp.analysis.retransmission': {
+    flagBit: 0x0001,
     severity: 'note',
     group: 'sequence',
     summary: 'This frame is a (suspected) retransmission',
     infoTag: 'TCP Retransmission',
   },
   'tcp.analysis.fast_retransmission': {
+    flagBit: 0x0400,
     severity: 'note',
     group: 'sequence',
     summary: 'This frame is a (suspected) fast retransmission',
     infoTag: 'TCP Fast Retransmission',
   },
   'tcp.analysis.spurious_retransmission': {
+    flagBit: 0x4000,
     severity: 'note',
     group: 'sequence',
     summary: 'This frame is a (suspected) spurious retransmission',
     infoTag: 'TCP Spurious Retransmission',
   },
   'tcp.analysis.out_of_order': {
+    flagBit: 0x0200,
     severity: 'warn',
     group: 'sequence',
     summary: 'This frame is a (suspected) out-of-order segment',
     infoTag: 'TCP Out-Of-Order',
   },
   'tcp.analysis.lost_segment': {
+    flagBit: 0x0002,
     severity: 'warn',
     group: 'sequence',
     summary: 'Previous segment(s) not captured (common at capture start)',
     infoTag: 'TCP Previous segment not captured',
   },
   'tcp.analysis.ack_lost_segment': {
+    flagBit: 0x0004,
     severity: 'warn',
     group: 'sequence',
     summary: "ACKed segment that wasn't captured (common at capture start)",
     infoTag: 'TCP ACKed unseen segment',
   },
   'tcp.analysis.duplicate_ack': {
+    flagBit: 0x0010,
     severity: 'note',
     group: 'sequence',
     summary: 'Duplicate ACK (#{dupAckNum})',
     infoTag: 'TCP Dup ACK {dupAckFrame}#{dupAckNum}',
   },
   'tcp.analysis.keep_alive': {
+    flagBit: 0x0008,
     severity: 'note',
     group: 'sequence',
     summary: 'TCP keep-alive segment',
     infoTag: 'TCP Keep-Alive',
   },
   'tcp.analysis.keep_alive_ack': {
+    flagBit: 0x0100,
     severity: 'note',
     group: 'sequence',
     summary: 'ACK to a TCP keep-alive segment',
     infoTag: 'TCP Keep-Alive ACK',
   },
   'tcp.analysis.zero_window': {
+    flagBit: 0x0020,
     severity: 'warn',
     group: 'sequence',
     summary: 'TCP Zero Window segment',
     infoTag: 'TCP ZeroWindow',
   },
   'tcp.analysis.zero_window_probe': {
+    flagBit: 0x0040,
     severity: 'note',
     group: 'sequence',
     summary: 'TCP Zero Window Probe',
     infoTag: 'TCP ZeroWindowProbe',
   },
   'tcp.analysis.zero_window_probe_ack': {
+    flagBit: 0x0080,
     severity: 'note',
     group: 'sequence',
     summary: 'ACK to a TCP Zero Window Probe',
     infoTag: 'TCP ZeroWindowProbeAck',
   },
   'tcp.analysis.window_update': {
+    flagBit: 0x0800,
     severity: 'chat',
     group: 'sequence',
     summary: 'TCP window update',
     infoTag: 'TCP Window Update',
   },
   'tcp.analysis.window_full': {
+    flagBit: 0x1000,
     severity: 'warn',
     group: 'sequence',
     summary: 'TCP window specified by the receiver is now completely full',
     infoTag: 'TCP Window Full',
   },
   'tcp.analysis.reused_ports': {
+    flagBit: 0x2000,
     severity: 'note',
     group: 'sequence',
     summary: 'A new tcp session is started with the same ports as an earlier session in this trace',
     infoTag: 'TCP Port numbers reused',
   },
-  'tcp.analysis.tfo_syn': { severity: 'note', group: 'sequence', summary: 'TCP SYN with TFO Cookie' },
-  'tcp.analysis.tfo_ack': { severity: 'note', group: 'sequence', summary: 'TCP SYN-ACK accepting TFO data' },
-  'tcp.analysis.tfo_ignored': { severity: 'note', group: 'sequence', summary: 'TCP SYN-ACK ignoring TFO data' },
+  'tcp.analysis.tfo_syn': { flagBit: 0x8000, severity: 'note', group: 'sequence', summary: 'TCP SYN with TFO Cookie' },
+  'tcp.analysis.tfo_ack': { flagBit: 0x10000, severity: 'note', group: 'sequence', summary: 'TCP SYN-ACK accepting TFO data' },
+  'tcp.analysis.tfo_ignored': { flagBit: 0x20000, severity: 'note', group: 'sequence', summary: 'TCP SYN-ACK ignoring TFO data' },
   'tcp.connection.syn': {
     severity: 'chat',
     group: 'sequence',
@@ -151,6 +172,29 @@ export const Expert = {
 
 /** A finding id: a key of the expert table. */
 export type ExpertId = keyof typeof Expert;
+
+const TCP_ANALYSIS_PREFIX = 'tcp.analysis.';
+
+/**
+ * The full finding id of a flag name: `fast_retransmission` → `tcp.analysis.fast_retransmission`.
+ * Ids that already contain a dot (`tcp.connection.rst`, `_ws.malformed`) are kept as they are.
+ * Whether the id is known is `isExpertId`'s question; an empty name is an ERR_CONFIG.
+ */
+export function normalizeFlagId(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed === '') throw new ConfigError('flag id: expected a name such as fast_retransmission or tcp.analysis.duplicate_ack');
+  return trimmed.includes('.') ? trimmed : `${TCP_ANALYSIS_PREFIX}${trimmed}`;
+}
+
+/** The short name of a finding id: `tcp.analysis.fast_retransmission` → `fast_retransmission`. */
+export function shortFlagName(id: string): string {
+  return id.startsWith(TCP_ANALYSIS_PREFIX) ? id.slice(TCP_ANALYSIS_PREFIX.length) : id;
+}
+
+/** True for a key of the expert table. */
+export function isExpertId(id: string): id is ExpertId {
+  return Object.prototype.hasOwnProperty.call(Expert, id);
+}
 
 /** Values a finding may carry; they fill the `{name}` slots of the texts. */
 export interface FindingDetail {

@@ -1,8 +1,9 @@
 /**
  * capture-parser.ts: a synchronous push parser turning pcap or pcapng bytes into Frames.
- * Pure: imports only packet/ types, errors and capture-format; no I/O, no decode/, no cap.
+ * Pure: imports only packet/ types and byte readers, errors and capture-format; no I/O, no decode/, no cap.
  */
 import { CaptureFormatError } from '../errors.js';
+import { u32be, u32le } from '../packet/byte-reader.js';
 import type { Frame } from '../packet/frame.js';
 import {
   MAX_PCAPNG_BLOCK_BYTES,
@@ -152,14 +153,6 @@ function blockName(type: number): string {
 
 function hex32(v: number): string {
   return v.toString(16).padStart(8, '0');
-}
-
-function u32le(b: Buffer, o: number): number {
-  return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
-}
-
-function u32be(b: Buffer, o: number): number {
-  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
 }
 
 /** Per-interface state of a pcapng section, with the timestamp scale precomputed. */

@@ -3,6 +3,7 @@
  * Pure; imports only packet/ types and header-views. No I/O.
  */
 import type { DecodeIssue, TcpHeader, TcpOptions } from '../packet/packet.js';
+import { u16be, u32be } from '../packet/byte-reader.js';
 import { TcpView } from './header-views.js';
 
 /** Where decodeTcpHeader appends its issues (the decoder's per-frame state). */
@@ -75,15 +76,15 @@ export function decodeTcpHeader(
   const payloadEnd = Math.min(end, off + announcedLength);
   return new TcpView(
     d, off, headerEnd, Math.max(headerEnd, payloadEnd),
-    (d[off]! << 8) | d[off + 1]!,
-    (d[off + 2]! << 8) | d[off + 3]!,
-    ((d[off + 4]! << 24) | (d[off + 5]! << 16) | (d[off + 6]! << 8) | d[off + 7]!) >>> 0,
-    ((d[off + 8]! << 24) | (d[off + 9]! << 16) | (d[off + 10]! << 8) | d[off + 11]!) >>> 0,
+    u16be(d, off),
+    u16be(d, off + 2),
+    u32be(d, off + 4),
+    u32be(d, off + 8),
     headerLength,
     ((d[off + 12]! & 0x0f) << 8) | d[off + 13]!,
-    (d[off + 14]! << 8) | d[off + 15]!,
-    (d[off + 16]! << 8) | d[off + 17]!,
-    (d[off + 18]! << 8) | d[off + 19]!,
+    u16be(d, off + 14),
+    u16be(d, off + 16),
+    u16be(d, off + 18),
     options,
     announcedLength - headerLength,
   );
@@ -117,7 +118,7 @@ function decodeTcpOptions(d: Buffer, off: number, end: number, frameIndex: numbe
     switch (kind) {
       case TcpOptionKind.Mss:
         if (len !== 4) return badOptionStop(sink, frameIndex, p, kind, len, '4', o);
-        o.mss = (d[p + 2]! << 8) | d[p + 3]!;
+        o.mss = u16be(d, p + 2);
         break;
       case TcpOptionKind.WindowScale:
         if (len !== 3) return badOptionStop(sink, frameIndex, p, kind, len, '3', o);
@@ -131,14 +132,14 @@ function decodeTcpOptions(d: Buffer, off: number, end: number, frameIndex: numbe
         if ((len - 2) % 8 !== 0 || len < 10) return badOptionStop(sink, frameIndex, p, kind, len, '2 + 8·n with n ≥ 1', o);
         const blocks: (readonly [number, number])[] = [];
         for (let b = p + 2; b < p + len && blocks.length < 4; b += 8) {
-          blocks.push([d.readUInt32BE(b), d.readUInt32BE(b + 4)]);
+          blocks.push([u32be(d, b), u32be(d, b + 4)]);
         }
         o.sackBlocks = blocks;
         break;
       }
       case TcpOptionKind.Timestamp:
         if (len !== 10) return badOptionStop(sink, frameIndex, p, kind, len, '10', o);
-        o.timestamp = { value: d.readUInt32BE(p + 2), echo: d.readUInt32BE(p + 6) };
+        o.timestamp = { value: u32be(d, p + 2), echo: u32be(d, p + 6) };
         break;
       case TcpOptionKind.FastOpen:
         // RFC 7413 §4.1.1: length 2 is a cookie request, 6…18 carries a cookie.
@@ -146,7 +147,7 @@ function decodeTcpOptions(d: Buffer, off: number, end: number, frameIndex: numbe
         o.fastOpenCookie = d.subarray(p + 2, p + len);
         break;
       case TcpOptionKind.Experimental:
-        if (len >= 4 && ((d[p + 2]! << 8) | d[p + 3]!) === TFO_EXPERIMENT_ID) o.fastOpenCookie = d.subarray(p + 4, p + len);
+        if (len >= 4 && u16be(d, p + 2) === TFO_EXPERIMENT_ID) o.fastOpenCookie = d.subarray(p + 4, p + len);
         break;
       default:
         break; // Other options are skipped by their length.

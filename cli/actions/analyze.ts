@@ -5,7 +5,7 @@
 import { analyzeFrames } from '../../analyzer/analyze-capture.js';
 import type { AnalyzedFrame } from '../../analyzer/analyze-capture.js';
 import type { CaptureSummary } from '../../analyzer/analysis-result.js';
-import { Expert } from '../../analyzer/analysis/expert.js';
+import { Expert, isExpertId, normalizeFlagId, shortFlagName } from '../../analyzer/analysis/expert.js';
 import { ConfigError } from '../../analyzer/errors.js';
 import { buildFrameRecord, parseEpoch } from '../../analyzer/report/frame-record.js';
 import { frameRecordJson } from '../../analyzer/report/frame-record-json.js';
@@ -26,14 +26,11 @@ const FORMATS = ['text', 'jsonl', 'json'] as const;
 
 /** Accepts `fast_retransmission`, `tcp.analysis.fast_retransmission` or `tcp.connection.rst`. */
 function resolveFlagIds(flags: readonly string[]): Set<string> {
-  const known = Object.keys(Expert);
   const out = new Set<string>();
   for (const flag of flags) {
-    const id = known.includes(flag) ? flag : known.find((k) => k === `tcp.analysis.${flag}`);
-    if (id === undefined) {
-      throw new ConfigError(
-        `unknown flag "${flag}"; known: ${known.map((k) => k.replace(/^tcp\.analysis\./, '')).join(', ')}`,
-      );
+    const id = normalizeFlagId(flag);
+    if (!isExpertId(id)) {
+      throw new ConfigError(`unknown flag "${flag}"; known: ${Object.keys(Expert).map(shortFlagName).join(', ')}`);
     }
     out.add(id);
   }

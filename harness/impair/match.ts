@@ -1,9 +1,12 @@
 /**
  * match.ts: frame matchers for targeted impairments ("the 20th data segment", "the first FIN").
+ * Frames are decoded by the analyzer's decoder, so a matcher sees what the analysis sees.
  * Pure; must not import node I/O modules.
  */
+import { decodeFrame } from '../../analyzer/decode/decode-frame.js';
+import { LinkType } from '../../analyzer/packet/frame.js';
+import { isSegment, type Segment } from '../../analyzer/packet/packet.js';
 import type { Datagram } from './impairment.js';
-import { peekTcp, type TcpPeek } from './tcp-peek.js';
 
 /** A test on one frame; may keep state across frames of one run (e.g. a stream's first sequence number). */
 export type MatchFn = (d: Datagram) => boolean;
@@ -18,8 +21,53 @@ const FIN = 0x001;
 const SYN = 0x002;
 const RST = 0x004;
 
-function stateless(label: string, test: (tcp: TcpPeek | undefined, d: Datagram) => boolean): Match {
-  const fn: MatchFn = (d) => test(peekTcp(d.data), d);
+/** The TCP fields a matcher reads. */
+interface TcpFields {
+  readonly srcPort: number;
+  readonly dstPort: number;
+  readonly seq: number;
+  /** TCP header flag bits (TcpFlag). */
+  readonly flags: number;
+  /** Wireshark's tcp.len: the IP payload length minus the TCP header. */
+  readonly segmentLength: number;
+  /** Addresses and ports as one string, unique per direction of a connection. */
+  readonly flowKey: string;
+}
+
+// Several matchers (allOf) look at the same datagram: decode it once.
+const decoded = new WeakMap<Datagram, TcpFields | null>();
+
+/** The TCP segment of a datagram's Ethernet frame; undefined for anything else (ARP, UDP, fragments). */
+function tcpOf(d: Datagram): TcpFields | undefined {
+  const cached = decoded.get(d);
+  if (cached !== undefined) return cached ?? undefined;
+  const p = decodeFrame({
+    index: d.frame,
+    timestampNs: 0n,
+    linkType: LinkType.Ethernet,
+    originalLength: d.data.length,
+    data: d.data,
+    interfaceId: 0,
+  });
+  const fields = isSegment(p) ? fieldsOf(p) : undefined;
+  decoded.set(d, fields ?? null);
+  return fields;
+}
+
+function fieldsOf(p: Segment): TcpFields {
+  const { tcp, ip } = p;
+  return {
+    srcPort: tcp.srcPort,
+    dstPort: tcp.dstPort,
+    seq: tcp.seq,
+    flags: tcp.flags,
+    segmentLength: tcp.segmentLength,
+    flowKey: `${ip.src.toString('hex')}>${ip.dst.toString('hex')}:${tcp.srcPort}>${tcp.dstPort}`,
+  };
+}
+
+function stateless(label: string, test: (tcp: TcpFields | undefined, d: Datagram) => boolean): Match {
+  const fn: MatchFn = (d) => test(tcpOf(d), d);
   return { label, start: () => fn };
 }
 
@@ -57,7 +105,7 @@ export function coversOffset(offset: number): Match {
     start: () => {
       const firstByte = new Map<string, number>();
       return (d) => {
-        const t = peekTcp(d.data);
+        const t = tcpOf(d);
         if (t === undefined) return false;
         // RFC 9293 §3.4: the SYN consumes one sequence number; data starts at ISN + 1.
         if ((t.flags & SYN) !== 0) firstByte.set(t.flowKey, (t.seq + 1) >>> 0);

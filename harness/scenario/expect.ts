@@ -3,6 +3,7 @@
  * connections) and their evaluation into expected-versus-found outcomes. Pure; no I/O, no proxy.
  */
 import type { Analysis, ConversationReport, Teardown } from '../../analyzer/analysis-result.js';
+import { normalizeFlagId } from '../../analyzer/analysis/expert.js';
 import { ConfigError } from '../../analyzer/errors.js';
 
 /** The result of checking one expectation. */
@@ -28,14 +29,8 @@ export interface Expectation {
 /** Which streams an expectation looks at: one tcp.stream number, any of them, or all of them. */
 export type StreamChoice = number | 'any' | 'all';
 
-/**
- * The full finding id: 'fast_retransmission' → 'tcp.analysis.fast_retransmission'. Ids that already
- * contain a dot ('tcp.connection.rst', 'tls.alert') are kept as they are.
- */
-export function normalizeFlagId(id: string): string {
-  if (id.trim() === '') throw new ConfigError('flag id: expected a name such as fast_retransmission or tcp.analysis.duplicate_ack');
-  return id.includes('.') ? id : `tcp.analysis.${id}`;
-}
+// The one flag-id normaliser lives in the analyzer; harness users import it from here too.
+export { normalizeFlagId };
 
 /** A count bound: one of exactly, or atLeast and/or atMost. */
 export interface CountBound {

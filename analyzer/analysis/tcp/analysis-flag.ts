@@ -1,59 +1,57 @@
 /**
- * analysis-flag.ts: the per-frame TCP analysis flag bits and their names / expert ids.
- * Pure constants and helpers; imports only expert.ts types.
+ * analysis-flag.ts: names for the per-frame TCP analysis flag bits, and the lists derived from the
+ * expert table (expert.ts is the one table: each `tcp.analysis.*` row carries its `flagBit`).
+ * Pure constants and helpers; imports only expert.ts.
  */
-import type { ExpertId } from '../expert.js';
+import { Expert, normalizeFlagId, shortFlagName, type ExpertId } from '../expert.js';
 
 /**
- * One bit per `tcp.analysis.*` flag. Fast and spurious retransmissions have their own bit and
- * do NOT set `Retransmission`; the name/id helpers below add it, as tshark's fields do (spec §7).
+ * One bit per `tcp.analysis.*` flag, as named constants for the analysis code. Fast and spurious
+ * retransmissions have their own bit and do NOT set `Retransmission`; the name/id helpers below
+ * add it, as tshark's fields do (spec §7).
  */
 export const TcpAnalysisFlag = {
-  Retransmission: 0x0001,
-  LostSegment: 0x0002,
-  AckLostSegment: 0x0004,
-  KeepAlive: 0x0008,
-  DuplicateAck: 0x0010,
-  ZeroWindow: 0x0020,
-  ZeroWindowProbe: 0x0040,
-  ZeroWindowProbeAck: 0x0080,
-  KeepAliveAck: 0x0100,
-  OutOfOrder: 0x0200,
-  FastRetransmission: 0x0400,
-  WindowUpdate: 0x0800,
-  WindowFull: 0x1000,
-  ReusedPorts: 0x2000,
-  SpuriousRetransmission: 0x4000,
+  Retransmission: Expert['tcp.analysis.retransmission'].flagBit,
+  LostSegment: Expert['tcp.analysis.lost_segment'].flagBit,
+  AckLostSegment: Expert['tcp.analysis.ack_lost_segment'].flagBit,
+  KeepAlive: Expert['tcp.analysis.keep_alive'].flagBit,
+  DuplicateAck: Expert['tcp.analysis.duplicate_ack'].flagBit,
+  ZeroWindow: Expert['tcp.analysis.zero_window'].flagBit,
+  ZeroWindowProbe: Expert['tcp.analysis.zero_window_probe'].flagBit,
+  ZeroWindowProbeAck: Expert['tcp.analysis.zero_window_probe_ack'].flagBit,
+  KeepAliveAck: Expert['tcp.analysis.keep_alive_ack'].flagBit,
+  OutOfOrder: Expert['tcp.analysis.out_of_order'].flagBit,
+  FastRetransmission: Expert['tcp.analysis.fast_retransmission'].flagBit,
+  WindowUpdate: Expert['tcp.analysis.window_update'].flagBit,
+  WindowFull: Expert['tcp.analysis.window_full'].flagBit,
+  ReusedPorts: Expert['tcp.analysis.reused_ports'].flagBit,
+  SpuriousRetransmission: Expert['tcp.analysis.spurious_retransmission'].flagBit,
   /** TCP Fast Open (RFC 7413): a SYN carrying a cookie. */
-  TfoSyn: 0x8000,
+  TfoSyn: Expert['tcp.analysis.tfo_syn'].flagBit,
   /** A SYN-ACK acknowledging more than the SYN, i.e. accepting the SYN's data. */
-  TfoAck: 0x10000,
+  TfoAck: Expert['tcp.analysis.tfo_ack'].flagBit,
   /** A SYN-ACK acknowledging only the SYN of a SYN that carried data. */
-  TfoIgnored: 0x20000,
+  TfoIgnored: Expert['tcp.analysis.tfo_ignored'].flagBit,
 } as const;
 export type TcpAnalysisFlag = (typeof TcpAnalysisFlag)[keyof typeof TcpAnalysisFlag];
 
+/** Every expert id that is a flag bit, with its bit, in bit order. */
+const FLAG_ROWS: readonly (readonly [ExpertId, number])[] = (Object.keys(Expert) as ExpertId[])
+  .flatMap((id): (readonly [ExpertId, number])[] => {
+    const bit = (Expert[id] as { readonly flagBit?: number }).flagBit;
+    return bit === undefined ? [] : [[id, bit]];
+  })
+  .sort((a, b) => a[1] - b[1]);
+
+/** Expert id of each flag bit, indexed by bit position (bit i is 1 << i). */
+export const TCP_ANALYSIS_FLAG_IDS_BY_BIT: readonly ExpertId[] = FLAG_ROWS.map(([id], i) => {
+  if (FLAG_ROWS[i]![1] !== 1 << i) throw new Error(`expert table: flag bits must be 1 << 0 … 1 << n (${id})`);
+  return id;
+});
+
 /** Each flag bit with its tshark field suffix, e.g. `duplicate_ack` for `tcp.analysis.duplicate_ack`. */
-export const TCP_ANALYSIS_FLAG_NAMES: readonly (readonly [TcpAnalysisFlag, string])[] = [
-  [TcpAnalysisFlag.Retransmission, 'retransmission'],
-  [TcpAnalysisFlag.LostSegment, 'lost_segment'],
-  [TcpAnalysisFlag.AckLostSegment, 'ack_lost_segment'],
-  [TcpAnalysisFlag.KeepAlive, 'keep_alive'],
-  [TcpAnalysisFlag.DuplicateAck, 'duplicate_ack'],
-  [TcpAnalysisFlag.ZeroWindow, 'zero_window'],
-  [TcpAnalysisFlag.ZeroWindowProbe, 'zero_window_probe'],
-  [TcpAnalysisFlag.ZeroWindowProbeAck, 'zero_window_probe_ack'],
-  [TcpAnalysisFlag.KeepAliveAck, 'keep_alive_ack'],
-  [TcpAnalysisFlag.OutOfOrder, 'out_of_order'],
-  [TcpAnalysisFlag.FastRetransmission, 'fast_retransmission'],
-  [TcpAnalysisFlag.WindowUpdate, 'window_update'],
-  [TcpAnalysisFlag.WindowFull, 'window_full'],
-  [TcpAnalysisFlag.ReusedPorts, 'reused_ports'],
-  [TcpAnalysisFlag.SpuriousRetransmission, 'spurious_retransmission'],
-  [TcpAnalysisFlag.TfoSyn, 'tfo_syn'],
-  [TcpAnalysisFlag.TfoAck, 'tfo_ack'],
-  [TcpAnalysisFlag.TfoIgnored, 'tfo_ignored'],
-];
+export const TCP_ANALYSIS_FLAG_NAMES: readonly (readonly [number, string])[] =
+  FLAG_ROWS.map(([id, bit]) => [bit, shortFlagName(id)] as const);
 
 const RETRANSMISSION_FAMILY =
   TcpAnalysisFlag.Retransmission | TcpAnalysisFlag.FastRetransmission | TcpAnalysisFlag.SpuriousRetransmission;
@@ -76,5 +74,5 @@ export function listTcpAnalysisFlags(bits: number): string[] {
 
 /** The expert ids (`tcp.analysis.<name>`) of these flag bits, in the order of `listTcpAnalysisFlags`. */
 export function tcpAnalysisFlagIds(bits: number): ExpertId[] {
-  return listTcpAnalysisFlags(bits).map((name) => `tcp.analysis.${name}` as ExpertId);
+  return listTcpAnalysisFlags(bits).map((name) => normalizeFlagId(name) as ExpertId);
 }

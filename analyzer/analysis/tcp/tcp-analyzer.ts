@@ -6,8 +6,8 @@ import { ConfigError } from '../../errors.js';
 import { formatIp, isSegment as importedIsSegment, TcpFlag } from '../../packet/packet.js';
 import type { IpHeader, Packet, TcpHeader } from '../../packet/packet.js';
 import { seqGt as importedSeqGt, seqLe as importedSeqLe, seqLt as importedSeqLt } from '../../packet/seq.js';
-import type { ExpertId } from '../expert.js';
-import { listTcpAnalysisFlags, TcpAnalysisFlag as F } from './analysis-flag.js';
+import { Expert, type ExpertId } from '../expert.js';
+import { listTcpAnalysisFlags, TCP_ANALYSIS_FLAG_IDS_BY_BIT, TcpAnalysisFlag as F } from './analysis-flag.js';
 import { Conversation, MAX_UNACKED_SEGMENTS as IMPORTED_MAX_UNACKED, WindowScale } from './conversation.js';
 import type { Flow, TcpConversation, TcpEndpoint } from './conversation.js';
 import { Ipv4View, Ipv6View } from '../../decode/header-views.js';
@@ -202,55 +202,11 @@ function endpointsOf(src: Buffer, sport: number, dst: Buffer, dport: number): [T
   ];
 }
 
-const ALL_EXPERT_IDS = [
-  'tcp.analysis.retransmission',
-  'tcp.analysis.fast_retransmission',
-  'tcp.analysis.spurious_retransmission',
-  'tcp.analysis.out_of_order',
-  'tcp.analysis.lost_segment',
-  'tcp.analysis.ack_lost_segment',
-  'tcp.analysis.duplicate_ack',
-  'tcp.analysis.keep_alive',
-  'tcp.analysis.keep_alive_ack',
-  'tcp.analysis.zero_window',
-  'tcp.analysis.zero_window_probe',
-  'tcp.analysis.zero_window_probe_ack',
-  'tcp.analysis.window_update',
-  'tcp.analysis.window_full',
-  'tcp.analysis.reused_ports',
-  'tcp.analysis.tfo_syn',
-  'tcp.analysis.tfo_ack',
-  'tcp.analysis.tfo_ignored',
-  'tcp.connection.syn',
-  'tcp.connection.synack',
-  'tcp.connection.fin',
-  'tcp.connection.rst',
-  'tcp.connection.fin_active',
-  'tcp.connection.fin_passive',
-  '_ws.malformed',
-] as const satisfies readonly ExpertId[];
+/** Every expert id, each counted from 0. */
+const ALL_EXPERT_IDS = Object.keys(Expert) as ExpertId[];
 
 /** Expert id of each flag bit, indexed by bit position (fast/spurious also count as retransmission). */
-const FLAG_BIT_IDS: readonly ExpertId[] = [
-  'tcp.analysis.retransmission',
-  'tcp.analysis.lost_segment',
-  'tcp.analysis.ack_lost_segment',
-  'tcp.analysis.keep_alive',
-  'tcp.analysis.duplicate_ack',
-  'tcp.analysis.zero_window',
-  'tcp.analysis.zero_window_probe',
-  'tcp.analysis.zero_window_probe_ack',
-  'tcp.analysis.keep_alive_ack',
-  'tcp.analysis.out_of_order',
-  'tcp.analysis.fast_retransmission',
-  'tcp.analysis.window_update',
-  'tcp.analysis.window_full',
-  'tcp.analysis.reused_ports',
-  'tcp.analysis.spurious_retransmission',
-  'tcp.analysis.tfo_syn',
-  'tcp.analysis.tfo_ack',
-  'tcp.analysis.tfo_ignored',
-];
+const FLAG_BIT_IDS: readonly ExpertId[] = TCP_ANALYSIS_FLAG_IDS_BY_BIT;
 
 function checkThreshold(name: string, value: number | undefined): void {
   if (value === undefined) return;
