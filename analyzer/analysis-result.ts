@@ -64,6 +64,22 @@ export interface FrameRecord {
   readonly encap: readonly string[];
   /** Wireshark-like Info column. */
   readonly info: string;
+  /** A decrypted TLS 1.3 frame (its records show inner types, so nothing else says 1.3); absent = false. */
+  readonly tls_decrypted_13?: boolean;
+  /** tshark's http.request.method / http.request.uri / http.response.code of the frame; only when present. */
+  readonly http?: {
+    readonly request_method: readonly string[];
+    readonly request_uri: readonly string[];
+    readonly response_code: readonly number[];
+  };
+  /** tshark's http2.type / streamid / headers.method / headers.path / headers.status; only when present. */
+  readonly http2?: {
+    readonly type: readonly number[];
+    readonly streamid: readonly number[];
+    readonly method: readonly string[];
+    readonly path: readonly string[];
+    readonly status: readonly number[];
+  };
 }
 
 /** How a TCP conversation ended (spec/tcp-analysis.md §10, our definitions). */
@@ -95,6 +111,39 @@ export interface TlsSummary {
   }[];
   /** True when tshark's view shows a HelloRetryRequest. */
   readonly helloRetryRequest: boolean;
+  /** Some record decrypted with the key log. */
+  readonly decrypted: boolean;
+  /** Decryption notes, each once ("no key for client random 3f…", "server record 14 failed authentication"). */
+  readonly decryptionNotes: readonly string[];
+  /** HTTP requests inside the decrypted stream, in order (empty without keys). */
+  readonly requests: readonly HttpRequestSummary[];
+  /** Decrypted application data (only with the `keepDecrypted` option), for `--follow`. */
+  readonly decryptedData?: {
+    /** Who sent the first decrypted record: tshark's follow "Node 0" (0 = client). */
+    readonly firstSide: 0 | 1;
+    /** One chunk per application-data record, in order; `fromServer` 1 = server → client. */
+    readonly chunks: readonly { readonly frame: number; readonly fromServer: 0 | 1; readonly data: Buffer }[];
+  };
+}
+
+/** One HTTP request of a connection and its response, as decrypted. */
+export interface HttpRequestSummary {
+  readonly protocol: 'http/1.1' | 'h2';
+  /** HTTP/2 stream id (undefined for HTTP/1.1). */
+  readonly h2Stream: number | undefined;
+  readonly method: string;
+  readonly uri: string;
+  readonly host: string | undefined;
+  readonly range: string | undefined;
+  /** Frame that completed the request. */
+  readonly frame: number;
+  /** Response status; undefined when no response was seen. */
+  readonly status: number | undefined;
+  readonly contentType: string | undefined;
+  readonly contentRange: string | undefined;
+  /** Response body bytes. */
+  readonly bytes: number;
+  readonly responseFrame: number | undefined;
 }
 
 /** One TCP conversation (tcp.stream). */
@@ -154,6 +203,8 @@ export interface Analysis {
   readonly expertSummary: readonly ExpertSummaryRow[];
   /** Set when the capture is damaged part-way: everything above covers the frames before the damage. */
   readonly readError: CaptureFormatError | undefined;
+  /** Unreadable key log lines (given files and Decryption Secrets Blocks), one line each; absent = none. */
+  readonly keyLogWarnings?: readonly string[];
 }
 
 /**

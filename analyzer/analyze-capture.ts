@@ -21,6 +21,10 @@ import { findingsOf } from './findings.js';
 import { createExpertTally } from './report/expert-tally.js';
 import type { Frame } from './packet/frame.js';
 import { createPipeline } from './pipeline.js';
+import { KeyLogBuilder } from './keys/key-log.js';
+import type { TlsKeyLog } from './keys/key-log.js';
+import { SecretsType } from './capture/capture-format.js';
+import type { CaptureInfo } from './capture/capture-parser.js';
 import type { PipelineOptions, PipelineResult, PipelineStep } from './pipeline.js';
 import { createFindingStore } from './core/finding-store.js';
 import { buildFrameRecord } from './report/frame-record.js';
@@ -30,7 +34,14 @@ import type { MutableFrameRecord } from './report/frame-record.js';
 export type CaptureInput = string | NodeJS.ReadableStream | Iterable<Frame> | AsyncIterable<Frame>;
 
 /** Options of analyzeCapture. */
-export interface AnalyzeOptions extends PipelineOptions {
+export interface AnalyzeOptions extends Omit<PipelineOptions, 'tlsKeyLog'> {
+  /**
+   * TLS secrets to decrypt with (e.g. parsed `--keylog` files). Secrets in the capture's Decryption Secrets
+   * Blocks are used too unless `captureSecrets` is false.
+   */
+  readonly keyLog?: TlsKeyLog;
+  /** Use the capture's own Decryption Secrets Blocks (default true). */
+  readonly captureSecrets?: boolean;
   /** Name used in messages and in `Analysis.source` (default: the path, or "<stream>"). */
   readonly name?: string;
   /** Keep every per-frame record in `Analysis.frames` (default true; false keeps memory flat). */
@@ -38,8 +49,10 @@ export interface AnalyzeOptions extends PipelineOptions {
   /** Keep every finding in `Analysis.findings` (default true); counts and the expert summary are always kept. */
   readonly keepFindings?: boolean;
   /**
-   * Called with each per-frame record, in frame order, with its final completeness. For a file path
-   * this reads the file twice (like `tshark -2`) so that memory stays proportional to open flows.
+   * Called with each per-frame record, in frame order. For a file path this reads the file twice (like
+   * `tshark -2`) so each record has its stream's final completeness and memory stays proportional to
+   * open flows. For standard input or a stream (without keepFrames) records are handed over as the
+   * frames arrive, completeness null: the conversations' reports carry the final values.
    */
   readonly onFrame?: (record: FrameRecord) => void;
   /** Called every `progressEveryFrames` frames with the number of frames analysed so far. */
@@ -51,6 +64,7 @@ export interface AnalyzeOptions extends PipelineOptions {
 }
 
 const DEFAULT_PARALLEL_WINDOW_MS = 1000;
+const TLS13_VERSION = 0x0304;
 /** Frames per batch taken from a synchronous iterable of frames. */
 const SYNC_BATCH_FRAMES = 4096;
 
@@ -73,12 +87,20 @@ function isFrameIterable(input: CaptureInput): input is Iterable<Frame> | AsyncI
  * is cut into batches; another async iterable yields one-frame batches (it pays an await per frame
  * anyway).
  */
-async function* batchesOf(input: CaptureInput, name: string, signal: AbortSignal | undefined): AsyncIterable<readonly Frame[]> {
+async function* batchesOf(
+  input: CaptureInput,
+  name: string,
+  signal: AbortSignal | undefined,
+  onInfo?: (info: CaptureInfo) => void,
+): AsyncIterable<readonly Frame[]> {
   if (isFrameIterable(input)) {
     const source = input as Partial<CaptureSource>;
     if (typeof source.batches === 'function') {
       // A readCapture() source handed in directly: take its batches too.
-      yield* source.batches();
+      for await (const batch of source.batches()) {
+        if (onInfo !== undefined && source.info !== undefined) onInfo(source.info);
+        yield batch;
+      }
       return;
     }
     if (Symbol.iterator in input) {
@@ -98,7 +120,12 @@ async function* batchesOf(input: CaptureInput, name: string, signal: AbortSignal
     return;
   }
   const options = signal === undefined ? { name } : { name, signal };
-  yield* readCapture(input as string | NodeJS.ReadableStream, options).batches();
+  const source = readCapture(input as string | NodeJS.ReadableStream, options);
+  for await (const batch of source.batches()) {
+    // Blocks before a batch's frames were parsed with them: their secrets apply to those frames.
+    onInfo?.(source.info);
+    yield batch;
+  }
 }
 
 /**
@@ -125,12 +152,17 @@ export interface AnalyzedFrame {
 export interface AnalysisSession {
   push(frame: Frame): AnalyzedFrame;
   readonly frameCount: number;
+  /** Adds key log text (a Decryption Secrets Block met while reading): handshakes after it decrypt. */
+  addKeyLog(text: string, source: string): void;
   /** Ends the analysis; `readError` is the damage that stopped the source, when any. */
   finish(readError?: CaptureFormatError): CaptureSummary;
 }
 
 /** Options of createAnalysisSession (a subset of analyzeCapture's). */
-export type AnalysisSessionOptions = Pick<AnalyzeOptions, 'name' | 'keepFindings' | 'parallelWindowMs' | 'tcp' | 'tls'>;
+export type AnalysisSessionOptions = Pick<
+  AnalyzeOptions,
+  'name' | 'keepFindings' | 'parallelWindowMs' | 'tcp' | 'tls' | 'keyLog' | 'keepDecrypted'
+>;
 
 /**
  * Creates an incremental analysis.
@@ -140,7 +172,10 @@ export type AnalysisSessionOptions = Pick<AnalyzeOptions, 'name' | 'keepFindings
  * const summary = session.finish();
  */
 export function createAnalysisSession(options: AnalysisSessionOptions = {}): AnalysisSession {
-  const pipeline = createPipeline(options);
+  // One live key log: the given secrets, then those added while reading.
+  const keys = new KeyLogBuilder();
+  if (options.keyLog !== undefined) keys.addKeyLog(options.keyLog);
+  const pipeline = createPipeline({ ...options, tlsKeyLog: keys });
   const keepFindings = options.keepFindings ?? true;
   const findingStore = createFindingStore();
   const expert = createExpertTally();
@@ -149,6 +184,9 @@ export function createAnalysisSession(options: AnalysisSessionOptions = {}): Ana
   return {
     get frameCount() {
       return frameCount;
+    },
+    addKeyLog(text: string, source: string): void {
+      keys.add(text, source);
     },
     push(frame: Frame): AnalyzedFrame {
       const step = pipeline.push(frame);
@@ -165,7 +203,8 @@ export function createAnalysisSession(options: AnalysisSessionOptions = {}): Ana
       if (finished !== undefined) return finished;
       const result = pipeline.finish();
       const streams = result.tcp.conversations;
-      const conversations = conversationReports(result);
+      const conversations = conversationReports(result, options.keepDecrypted === true);
+      const keyLogWarnings = keys.warnings.map((w) => `${w.source}:${w.line}: ${w.message}`);
       finished = {
         source: options.name ?? '<frames>',
         frameCount,
@@ -174,6 +213,7 @@ export function createAnalysisSession(options: AnalysisSessionOptions = {}): Ana
         expertCounts: expert.counts,
         expertSummary: expert.rows(),
         readError,
+        ...(keyLogWarnings.length === 0 ? {} : { keyLogWarnings }),
         findingStore,
         completenessOf(stream: number): number | undefined {
           const c = streams[stream];
@@ -192,7 +232,7 @@ export function createAnalysisSession(options: AnalysisSessionOptions = {}): Ana
  */
 export async function analyzeFrames(
   input: CaptureInput,
-  options: AnalysisSessionOptions & Pick<AnalyzeOptions, 'signal' | 'onProgress' | 'progressEveryFrames'> = {},
+  options: AnalysisSessionOptions & Pick<AnalyzeOptions, 'signal' | 'onProgress' | 'progressEveryFrames' | 'captureSecrets'> = {},
   onFrame?: (frame: AnalyzedFrame) => void,
 ): Promise<CaptureSummary> {
   const name = sourceName(input, options);
@@ -201,7 +241,20 @@ export async function analyzeFrames(
   const onProgress = options.onProgress;
   let readError: CaptureFormatError | undefined;
   try {
-    for await (const batch of batchesOf(input, name, options.signal)) {
+    let secretsSeen = 0;
+    const onInfo =
+      options.captureSecrets === false
+        ? undefined
+        : (info: CaptureInfo): void => {
+            const blocks = info.decryptionSecrets;
+            for (; secretsSeen < blocks.length; secretsSeen++) {
+              const block = blocks[secretsSeen]!;
+              if (block.type === SecretsType.TlsKeyLog) {
+                session.addKeyLog(block.data.toString('utf8'), `${name} (decryption secrets block ${secretsSeen + 1})`);
+              }
+            }
+          };
+    for await (const batch of batchesOf(input, name, options.signal, onInfo)) {
       // Synchronous inside a batch: one await per chunk read, not per frame.
       for (let i = 0; i < batch.length; i++) {
         const analyzed = session.push(batch[i]!);
@@ -230,14 +283,14 @@ async function runPass(
   input: CaptureInput,
   options: AnalyzeOptions,
   collect: boolean,
-  emit?: { final: CaptureSummary; onFrame: (record: FrameRecord) => void },
+  emit?: { final: CaptureSummary | undefined; onFrame: (record: FrameRecord) => void },
 ): Promise<PassOutput> {
   const records: MutableFrameRecord[] = [];
   const pendingStream: number[] = [];
   const summary = await analyzeFrames(input, options, ({ step, findings }) => {
     if (emit !== undefined) {
       const record = buildFrameRecord(step, findings);
-      record.completeness = step.tcp === undefined ? null : (emit.final.completenessOf(step.tcp.stream) ?? null);
+      record.completeness = step.tcp === undefined || emit.final === undefined ? null : (emit.final.completenessOf(step.tcp.stream) ?? null);
       emit.onFrame(record);
     } else if (collect) {
       records.push(buildFrameRecord(step, findings));
@@ -251,13 +304,19 @@ async function runPass(
   return { summary, records };
 }
 
-function tlsSummaryOf(summary: TlsStreamSummary | undefined): TlsSummary | undefined {
+function tlsSummaryOf(summary: TlsStreamSummary | undefined, keepDecrypted: boolean): TlsSummary | undefined {
   if (summary === undefined) return undefined;
   return {
     version: summary.versionName,
     cipherSuite: summary.cipherSuiteName,
     sni: summary.sni,
-    alpn: summary.alpnSelected !== undefined ? [summary.alpnSelected] : summary.alpnOffered,
+    // TLS 1.3 hides the server's choice in EncryptedExtensions: without keys only the offer is known.
+    alpn:
+      summary.alpnSelected !== undefined
+        ? [summary.alpnSelected]
+        : summary.version === TLS13_VERSION
+          ? []
+          : summary.alpnOffered,
     alpnOffered: summary.alpnOffered,
     clientHelloFrame: summary.clientHelloFrame,
     serverHelloFrame: summary.serverHelloFrame,
@@ -265,10 +324,16 @@ function tlsSummaryOf(summary: TlsStreamSummary | undefined): TlsSummary | undef
     encryptedHandshakeFrames: summary.encryptedHandshakeFrames.filter((f): f is number => f !== undefined),
     alerts: summary.alerts.map((a) => ({ frame: a.frame, level: a.level, desc: a.desc, text: a.text })),
     helloRetryRequest: summary.helloRetryRequestFrame !== undefined,
+    decrypted: summary.decrypted,
+    decryptionNotes: summary.decryptionNotes,
+    requests: summary.requests.map((r) => ({ ...r })),
+    ...(summary.firstDecryptedSide === undefined || !keepDecrypted
+      ? {}
+      : { decryptedData: { firstSide: summary.firstDecryptedSide, chunks: summary.decryptedChunks } }),
   };
 }
 
-function conversationReports(result: PipelineResult): ConversationReport[] {
+function conversationReports(result: PipelineResult, keepDecrypted: boolean): ConversationReport[] {
   const tlsByStream = new Map<number, TlsStreamSummary>();
   for (const s of result.tls) tlsByStream.set(s.stream, s);
   return result.tcp.conversations.map((c): ConversationReport => {
@@ -303,7 +368,7 @@ function conversationReports(result: PipelineResult): ConversationReport[] {
         cs.retransmissions + cs.fastRetransmissions + cs.spuriousRetransmissions,
         sc.retransmissions + sc.fastRetransmissions + sc.spuriousRetransmissions,
       ],
-      tls: tlsSummaryOf(tlsByStream.get(c.stream)),
+      tls: tlsSummaryOf(tlsByStream.get(c.stream), keepDecrypted),
     };
   });
 }
@@ -372,6 +437,10 @@ export async function analyzeCapture(input: CaptureInput, options: AnalyzeOption
     // tshark -2 style: the first pass learns each stream's final completeness, the second emits.
     const first = await runPass(input, { ...named, keepFindings: false }, false);
     pass = await runPass(input, named, false, { final: first.summary, onFrame });
+  } else if (onFrame !== undefined && !keepFrames) {
+    // A pipe cannot be read twice: each record goes out as its frame arrives (live, like tshark
+    // without -2), with completeness null; each conversation's report carries the final value.
+    pass = await runPass(input, named, false, { final: undefined, onFrame });
   } else {
     pass = await runPass(input, named, keepFrames || onFrame !== undefined);
     if (onFrame !== undefined) for (const record of pass.records) onFrame(record);
@@ -387,5 +456,6 @@ export async function analyzeCapture(input: CaptureInput, options: AnalyzeOption
     expertCounts: s.expertCounts,
     expertSummary: s.expertSummary,
     readError: s.readError,
+    ...(s.keyLogWarnings === undefined ? {} : { keyLogWarnings: s.keyLogWarnings }),
   };
 }

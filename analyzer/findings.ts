@@ -4,7 +4,7 @@
  */
 import type { Finding } from './analysis/expert.js';
 import { tcpFindings } from './analysis/tcp/tcp-findings.js';
-import { TcpFlag } from './packet/packet.js';
+import { isMalformedIssue, TcpFlag } from './packet/packet.js';
 import type { PipelineStep } from './pipeline.js';
 
 /** Returned for the (most common) frame without findings, so that frame allocates nothing. Frozen. */
@@ -22,8 +22,8 @@ export function findingsOf(step: PipelineStep): readonly Finding[] {
   }
   const out = tcp === undefined ? [] : tcpFindings(tcp);
   for (const issue of packet.issues) {
-    // A layer we do not follow (ARP, 802.11 management) is not damage.
-    if (issue.code === 'unsupported-layer') continue;
+    // A layer we do not follow (ARP, 802.11 management) is not damage, nor is a header the snapshot cut.
+    if (!isMalformedIssue(issue, packet.frame)) continue;
     out.push({
       frame: packet.frame.index,
       stream: tcp?.stream,

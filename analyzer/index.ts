@@ -18,6 +18,7 @@ export type {
   Teardown,
   TlsFrameRecord,
   TlsSummary,
+  HttpRequestSummary,
 } from './analysis-result.js';
 export { createPipeline } from './pipeline.js';
 export type { Pipeline, PipelineOptions, PipelineResult, PipelineStep } from './pipeline.js';
@@ -28,6 +29,11 @@ export type { TcpAnalyzer, TcpAnalyzerOptions, TcpFrameAnalysis, TcpSummary } fr
 export type { TcpConversation } from './analysis/tcp/conversation.js';
 export { listTcpAnalysisFlags, TcpAnalysisFlag } from './analysis/tcp/analysis-flag.js';
 export { createTlsAnalyzer } from './analysis/tls/tls-analyzer.js';
+export type { TlsAnalyzerOptions } from './analysis/tls/tls-analyzer.js';
+export { KeyLogBuilder, mergeKeyLogs, parseKeyLog } from './keys/key-log.js';
+export type { KeyLogWarning, SessionSecrets, TlsKeyLog } from './keys/key-log.js';
+export { HpackDecoder, HpackError, huffmanDecode } from './decode/http/hpack.js';
+export type { HttpFrameFields, Http2FrameFields, FollowChunk } from './analysis/tls/app-data.js';
 export type { TlsAnalyzer, TlsFrameInfo, TlsSegmentInput, TlsStreamSummary } from './analysis/tls/tls-analyzer.js';
 export { decodeFrame } from './decode/decode-frame.js';
 export { createIpReassembler } from './decode/ip-reassembler.js';

@@ -7,6 +7,7 @@ import type { TcpAnalyzerOptions, TcpFrameAnalysis, TcpSummary } from './analysi
 import { createTlsAnalyzer } from './analysis/tls/tls-analyzer.js';
 import type { TlsFrameInfo, TlsStreamSummary } from './analysis/tls/tls-analyzer.js';
 import { toTlsSegmentInput } from './analysis/tls/tls-segment-input.js';
+import type { TlsKeyLog } from './keys/key-log.js';
 import { decodeFrame } from './decode/decode-frame.js';
 import { createIpReassembler } from './decode/ip-reassembler.js';
 import type { IncompleteDatagram } from './decode/ip-reassembler.js';
@@ -19,6 +20,10 @@ export interface PipelineOptions {
   readonly tcp?: TcpAnalyzerOptions;
   /** Run the TLS analysis (default true). */
   readonly tls?: boolean;
+  /** TLS secrets to decrypt with (a live object; see TlsAnalyzerOptions.keyLog). */
+  readonly tlsKeyLog?: TlsKeyLog;
+  /** Keep decrypted application bytes for `--follow` (default false). */
+  readonly keepDecrypted?: boolean;
 }
 
 /** What the pipeline found in one frame. */
@@ -54,7 +59,11 @@ export interface Pipeline {
 export function createPipeline(options: PipelineOptions = {}): Pipeline {
   const reassembler = createIpReassembler();
   const tcpAnalyzer = createTcpAnalyzer(options.tcp);
-  const tlsAnalyzer = options.tls === false ? undefined : createTlsAnalyzer();
+  const tlsOptions = {
+    ...(options.tlsKeyLog === undefined ? {} : { keyLog: options.tlsKeyLog }),
+    ...(options.keepDecrypted === undefined ? {} : { keepDecrypted: options.keepDecrypted }),
+  };
+  const tlsAnalyzer = options.tls === false ? undefined : createTlsAnalyzer(tlsOptions);
   return {
     push(frame: Frame): PipelineStep {
       const packet = reassembler.push(decodeFrame(frame));

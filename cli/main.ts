@@ -7,7 +7,10 @@ import { isExpectationError, isHarnessError } from '../analyzer/errors.js';
 import { register as registerAnalyze } from './commands/analyze.js';
 import { register as registerCleanup } from './commands/cleanup.js';
 import { register as registerList } from './commands/list.js';
+import { register as registerExplain } from './commands/explain.js';
+import { register as registerReport } from './commands/report.js';
 import { register as registerRun } from './commands/run.js';
+import { register as registerServe } from './commands/serve.js';
 
 /** Exit codes of every wirelab command. */
 export const ExitCode = { Ok: 0, ExpectationFailed: 1, BadInput: 2 } as const;
@@ -45,6 +48,9 @@ export function buildProgram(): Command {
   registerRun(program, run);
   registerList(program, run);
   registerCleanup(program, run);
+  registerServe(program, run);
+  registerExplain(program, run);
+  registerReport(program, run);
   return program;
 }
 

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # setup.sh: installs everything wirelab needs on a fresh Debian machine, as root, then builds.
 #   system: libpcap-dev (for the `cap` binding), ethtool + iproute2 (namespaces, offloads),
-#           tshark (differential tests against Wireshark), chromium (the real-browser client)
+#           tshark (differential tests against Wireshark), chromium (the real-browser client),
+#           ffmpeg (makes the lab page's real image, audio and video once, script/make-media.sh)
 #   node:   npm ci (exact lockfile), npm run build (dist/ for the `wirelab` bin)
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(libpcap-dev ethtool iproute2 tshark chromium)
+PACKAGES=(libpcap-dev ethtool iproute2 tshark chromium ffmpeg)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -29,5 +30,6 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "setup: npm ci"
   npm ci --no-audit --no-fund --loglevel=error
 fi
+bash script/make-media.sh
 echo "setup: npm run build"
 npm run build --silent

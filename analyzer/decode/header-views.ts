@@ -174,6 +174,10 @@ export class TcpView implements TcpHeader {
   get bytes(): Buffer {
     return viewOf(this.buf, this.start, this.headerEnd);
   }
+  /** Captured header bytes, without making the `bytes` view. */
+  get capturedHeaderLength(): number {
+    return this.headerEnd - this.start;
+  }
   /** Length of the captured segment data, without making the `payload` view. */
   get payloadLength(): number {
     const end = this.payloadEnd < this.buf.length ? this.payloadEnd : this.buf.length;

@@ -29,6 +29,9 @@ const TFO_EXPERIMENT_ID = 0xf989;
 
 const NO_OPTIONS: TcpOptions = Object.freeze({});
 
+/** Bytes of the TCP header up to the window field. */
+const TCP_FIELDS_BEFORE_CHECKSUM = 16;
+
 function push(sink: IssueSink, issue: DecodeIssue): void {
   if (sink.issues === undefined) sink.issues = [issue];
   else sink.issues.push(issue);
@@ -50,7 +53,9 @@ export function decodeTcpHeader(
   sink: IssueSink,
 ): TcpHeader | undefined {
   const available = end - off;
-  if (available < 20) {
+  // tshark reads ports, numbers, data offset, flags and window (16 bytes) before anything else, and numbers
+  // the stream and analyses the segment from them; a checksum or urgent pointer cut by the capture comes later.
+  if (available < TCP_FIELDS_BEFORE_CHECKSUM) {
     push(sink, { code: 'truncated', layer: 'tcp', offset: off,
       message: `frame ${frameIndex}: tcp header needs 20 bytes at offset ${off}, only ${Math.max(0, available)} captured` });
     return undefined;
@@ -83,8 +88,8 @@ export function decodeTcpHeader(
     headerLength,
     ((d[off + 12]! & 0x0f) << 8) | d[off + 13]!,
     u16be(d, off + 14),
-    u16be(d, off + 16),
-    u16be(d, off + 18),
+    available >= 18 ? u16be(d, off + 16) : 0,
+    available >= 20 ? u16be(d, off + 18) : 0,
     options,
     announcedLength - headerLength,
   );

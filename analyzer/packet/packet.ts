@@ -74,6 +74,20 @@ export interface DecodeIssue {
   readonly message: string;
 }
 
+/**
+ * True for a header cut short where the snapshot length cut the frame: tshark reports that as
+ * `[Packet size limited during capture]` (a BoundsError), not as a malformed packet.
+ */
+export function isCaptureLimited(issue: DecodeIssue, frame: Frame): boolean {
+  // Options cut by the capture are reported as a bad option length at the cut.
+  return (issue.code === 'truncated' || issue.code === 'bad-option') && frame.data.length < frame.originalLength;
+}
+
+/** True for an issue tshark counts as `_ws.malformed`: damage, not a layer we skip or a snapshot cut. */
+export function isMalformedIssue(issue: DecodeIssue, frame: Frame): boolean {
+  return issue.code !== 'unsupported-layer' && !isCaptureLimited(issue, frame);
+}
+
 /** Common shape of every decoded header. */
 export interface Layer {
   /** This header's own bytes. */

@@ -5,7 +5,8 @@
 import type { Finding, FrameRecord, TlsFrameRecord } from '../analysis-result.js';
 import { renderInfoTags } from '../analysis/expert.js';
 import type { PipelineStep } from '../pipeline.js';
-import { formatIp, TcpFlag } from '../packet/packet.js';
+import { CAPTURE_LIMITED_INFO } from '../analysis/tls/tls-analyzer.js';
+import { formatIp, isCaptureLimited, TcpFlag } from '../packet/packet.js';
 import type { Packet, TcpHeader } from '../packet/packet.js';
 
 /** A FrameRecord whose completeness is filled in once the stream's final value is known. */
@@ -53,13 +54,14 @@ export function parseEpoch(epoch: string): bigint {
 // tshark's frame.protocols spelling of our layer names.
 const PROTOCOL_NAMES: Readonly<Record<string, string>> = { ipv4: 'ip', gtp: 'gtp', wlan: 'wlan' };
 
-function protocolsOf(packet: Packet, tls: boolean): string {
+function protocolsOf(packet: Packet, tls: boolean, app: string | undefined): string {
   const parts: string[] = [];
   for (const layer of packet.layers) {
     parts.push(PROTOCOL_NAMES[layer] ?? layer);
     if (layer === 'eth' || layer === 'vlan' || layer === 'sll' || layer === 'sll2') parts.push('ethertype');
   }
   if (tls) parts.push('tls');
+  if (app !== undefined) parts.push(app);
   return parts.join(':');
 }
 
@@ -101,26 +103,31 @@ export function buildFrameRecord(step: PipelineStep, findings: readonly Finding[
   const ipIndex = innermostIpIndex(packet.layers);
   const encap = ipIndex > 0 ? packet.layers.slice(0, ipIndex) : ipIndex === 0 ? [] : [...packet.layers];
   const tags = renderInfoTags(findings);
+  // A header the snapshot cut ends tshark's dissection there; TLS appends the same text itself.
+  const limited = packet.issues.some((issue) => isCaptureLimited(issue, frame)) ? CAPTURE_LIMITED_INFO : '';
   let info: string;
   if (tcp !== undefined && tcpHeader !== undefined) {
     const base = tcpInfo(tcpHeader, tcp.relSeq, tcp.relAck, tcp.len, tcp.windowScaled);
     const tlsInfo = tls?.info;
-    if (tlsInfo !== undefined && tlsInfo !== '') info = tags !== '' ? `${tags} , ${tlsInfo}` : tlsInfo;
-    else info = tags !== '' ? `${tags} ${base}` : base;
+    // TLS appends its items after TCP's tags with ", "; HTTP and reassembly text replace after the fence.
+    const separator = tls?.appInfo !== undefined ? ' ' : ' , ';
+    if (tlsInfo !== undefined && tlsInfo !== '') info = tags !== '' ? `${tags}${separator}${tlsInfo}` : tlsInfo;
+    else info = tags !== '' ? `${tags} ${base}${limited}` : `${base}${limited}`;
   } else if (udp !== undefined) {
-    info = `${udp.srcPort} → ${udp.dstPort} Len=${Math.max(0, udp.length - 8)}`;
+    info = `${udp.srcPort} → ${udp.dstPort} Len=${Math.max(0, udp.length - 8)}${limited}`;
   } else if (packet.ipFragment === true) {
     info = 'Fragmented IP protocol';
   } else {
-    info = packet.layers.length > 0 ? packet.layers[packet.layers.length - 1]! : 'undecoded';
+    info = limited !== '' ? limited : packet.layers.length > 0 ? packet.layers[packet.layers.length - 1]! : 'undecoded';
   }
-  const tlsRecord = tls === null ? null : (tls.toJSON() as TlsFrameRecord);
+  // TLS dissected a frame the snapshot cut before any record: in frame.protocols, but no `tls` object (as the oracle).
+  const tlsRecord = tls === null || tls.records.length === 0 ? null : (tls.toJSON() as TlsFrameRecord);
   return {
     frame: frame.index,
     time_epoch: formatEpoch(frame.timestampNs),
     frame_len: frame.originalLength,
     cap_len: frame.data.length,
-    protocols: protocolsOf(packet, tlsRecord !== null),
+    protocols: protocolsOf(packet, tls !== null, tls?.app?.http2 !== undefined ? 'http2' : tls?.app?.http !== undefined ? 'http' : undefined),
     ip_version: ip === undefined ? null : ip.version,
     src: ip === undefined ? null : formatIp(ip.src),
     dst: ip === undefined ? null : formatIp(ip.dst),
@@ -145,5 +152,9 @@ export function buildFrameRecord(step: PipelineStep, findings: readonly Finding[
     tls: tlsRecord,
     encap,
     info,
+    ...(tls?.decrypted13 === true ? { tls_decrypted_13: true } : {}),
+    // Decrypted HTTP: present only on frames where tshark shows the fields.
+    ...(tls?.app?.http === undefined ? {} : { http: tls.app.http }),
+    ...(tls?.app?.http2 === undefined ? {} : { http2: tls.app.http2 }),
   };
 }

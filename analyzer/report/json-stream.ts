@@ -61,6 +61,7 @@ export function writeJsonReport(
   writeMember(write, 'parallelConnections', summary.parallelConnections, false);
   writeMember(write, 'expertCounts', summary.expertCounts, false);
   writeMember(write, 'expertSummary', summary.expertSummary, false);
+  if (summary.keyLogWarnings !== undefined) writeMember(write, 'keyLogWarnings', summary.keyLogWarnings, false);
   writeArray(write, 'findings', findingsOf(summary), (f: Finding) =>
     (streams === undefined || (f.stream !== undefined && streams.has(f.stream))) && (flagIds === undefined || flagIds.has(f.id)) ? f : undefined,
   readError === undefined);

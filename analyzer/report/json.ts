@@ -26,6 +26,7 @@ export function toJsonReport(
     expertCounts: analysis.expertCounts,
     expertSummary: analysis.expertSummary,
     findings,
+    ...(analysis.keyLogWarnings === undefined ? {} : { keyLogWarnings: analysis.keyLogWarnings }),
     ...(analysis.readError === undefined
       ? {}
       : { readError: { code: analysis.readError.code, message: analysis.readError.message, offset: analysis.readError.offset } }),

@@ -2,8 +2,9 @@
  * text.ts: human-readable reports: a tshark-like packet list, the conversation table and an
  * expert summary like `tshark -z expert`. Pure string building; no I/O.
  */
-import type { Analysis, ConversationReport, FrameRecord } from '../analysis-result.js';
+import type { Analysis, ConversationReport, FrameRecord, HttpRequestSummary } from '../analysis-result.js';
 import { parseEpoch } from './frame-record.js';
+import { formatCompleteness } from './lab-facts.js';
 
 // Tunnel and shim layers as Wireshark's Protocol column spells them.
 const TUNNEL_NAMES: Readonly<Record<string, string>> = {
@@ -27,9 +28,14 @@ const TLS_VERSION_COLUMN: Readonly<Record<number, string>> = {
 /** The Protocol column: the top protocol, with the tunnel in front as Wireshark shows `GTP <TCP>`. */
 export function protocolColumn(record: FrameRecord): string {
   let top: string;
-  if (record.tls !== null) {
+  if (record.http2 !== undefined) {
+    top = 'HTTP2';
+  } else if (record.http !== undefined) {
+    top = 'HTTP';
+  } else if (record.tls !== null) {
     const version = record.tls.version ?? record.tls.records[0]?.version ?? 0x0303;
-    top = record.tls.records.some((r) => r.opaque) ? 'TLSv1.3' : (TLS_VERSION_COLUMN[version] ?? 'TLS');
+    const tls13 = record.tls_decrypted_13 === true || record.tls.records.some((r) => r.opaque);
+    top = tls13 ? 'TLSv1.3' : (TLS_VERSION_COLUMN[version] ?? 'TLS');
   } else if (record.stream !== null) {
     top = 'TCP';
   } else {
@@ -83,7 +89,7 @@ function ms(ns: number | undefined): string {
 export function formatConversation(c: ConversationReport): string {
   const lines: string[] = [];
   lines.push(
-    `stream ${c.stream}: ${c.client.address}:${c.client.port} → ${c.server.address}:${c.server.port}  frames ${c.firstFrame}–${c.lastFrame}  completeness ${c.completeness}`,
+    `stream ${c.stream}: ${c.client.address}:${c.client.port} → ${c.server.address}:${c.server.port}  frames ${c.firstFrame}–${c.lastFrame}  completeness ${formatCompleteness(c.completeness)}`,
   );
   const h = c.handshake;
   const hs = h.complete
@@ -106,8 +112,19 @@ export function formatConversation(c: ConversationReport): string {
     if (t.changeCipherSpecFrames.length > 0) parts.push(`Change Cipher Spec #${t.changeCipherSpecFrames.join(', #')}`);
     for (const a of t.alerts) parts.push(`alert #${a.frame} ${a.level === null ? 'encrypted' : `level ${a.level} desc ${a.desc}`}`);
     lines.push(`    tls: ${parts.join('; ')}`);
+    for (const note of t.decryptionNotes) lines.push(`    decryption: ${note}`);
+    for (const r of t.requests) lines.push(`    ${formatRequest(r)}`);
+    if (t.decrypted && t.requests.length === 0) lines.push('    requests: none');
   }
   return lines.join('\n');
+}
+
+/** One request line: `stream 1: GET /media/audio.mp3 → 200, 98304 B` (HTTP/2) or `GET / → 200, 328 B`. */
+export function formatRequest(r: HttpRequestSummary): string {
+  const prefix = r.h2Stream === undefined ? '' : `stream ${r.h2Stream}: `;
+  const range = r.range === undefined ? '' : ` (Range ${r.range})`;
+  const answer = r.status === undefined ? 'no response' : `${r.status}, ${r.bytes} B${r.responseFrame === undefined ? ' (incomplete)' : ''}`;
+  return `${prefix}${r.method} ${r.uri}${range} → ${answer}  #${r.frame}`;
 }
 
 const SEVERITY_TITLE: Readonly<Record<string, string>> = {
@@ -149,6 +166,13 @@ export function formatTextReport(
     for (const p of analysis.parallelConnections) {
       const idle = p.idleStreams.length > 0 ? `; idle and closed early: ${p.idleStreams.join(', ')}` : '';
       out.push(`  ${p.client} → ${p.server}: streams ${p.streams.join(', ')}${idle}`);
+      // With keys: what each connection of the group carried, and which carried nothing.
+      for (const stream of p.streams) {
+        const t = analysis.conversations.find((c) => c.stream === stream)?.tls;
+        if (t === undefined || !t.decrypted) continue;
+        const carried = t.requests.map((r) => `${r.method} ${r.uri}`).join(', ');
+        out.push(`    stream ${stream}: ${carried === '' ? 'no request' : carried}`);
+      }
     }
   }
   out.push('', 'Expert summary', formatExpertSummary(analysis));

@@ -12,7 +12,43 @@ import { frameRecordJson } from '../../analyzer/report/frame-record-json.js';
 import { writeJsonReport } from '../../analyzer/report/json-stream.js';
 import { formatPacketLine, formatTextReport } from '../../analyzer/report/text.js';
 import { createCompletenessSpool } from '../completeness-spool.js';
-import { createOutput } from '../output.js';
+import { createOutput, type Output } from '../output.js';
+import { formatKeyLogWarning, readKeyLogFiles } from './key-log-files.js';
+import type { TlsKeyLog } from '../../analyzer/keys/key-log.js';
+
+/** tshark's ASCII follow view: printable bytes, CR and LF as they are, anything else (tab too) as a dot. */
+function asciiView(data: Buffer): string {
+  let s = '';
+  for (const b of data) s += (b >= 0x20 && b < 0x7f) || b === 0x0a || b === 0x0d ? String.fromCharCode(b) : '.';
+  return s;
+}
+
+const FOLLOW_RULE = '===================================================================';
+
+/** `--follow N`: the stream's decrypted records as `tshark -z follow,tls,ascii,N` prints them (or raw). */
+async function follow(file: string, stream: number, raw: boolean, keyLog: TlsKeyLog | undefined, out: Output): Promise<CaptureSummary> {
+  const summary = await analyzeFrames(file, { keepFindings: false, keepDecrypted: true, ...(keyLog === undefined ? {} : { keyLog }) });
+  const c = summary.conversations.find((x) => x.stream === stream);
+  if (c === undefined) throw new ConfigError(`--follow ${stream}: no such tcp.stream (the capture has ${summary.conversations.length})`);
+  const data = c.tls?.decryptedData;
+  if (raw) {
+    for (const chunk of data?.chunks ?? []) process.stdout.write(chunk.data);
+    return summary;
+  }
+  const firstSide = data?.firstSide ?? 0;
+  const node0 = firstSide === 0 ? c.client : c.server;
+  out.write(`\n${FOLLOW_RULE}\nFollow: tls,ascii\nFilter: tcp.stream eq ${stream}\nNode 0: ${node0.address}:${node0.port}\nNode 1: :0\n`);
+  for (const chunk of data?.chunks ?? []) {
+    const indent = chunk.fromServer === firstSide ? '' : '\t';
+    out.write(`${indent}${chunk.data.length}\n${asciiView(chunk.data)}\n`);
+  }
+  out.write(`${FOLLOW_RULE}\n`);
+  if (c.tls === undefined || !c.tls.decrypted) {
+    const notes = c.tls?.decryptionNotes ?? [];
+    process.stderr.write(`note: stream ${stream} was not decrypted${notes.length > 0 ? ` (${notes.join('; ')})` : ''}\n`);
+  }
+  return summary;
+}
 
 /** Options of `wirelab analyze`. */
 export interface AnalyzeCommandOptions {
@@ -20,6 +56,12 @@ export interface AnalyzeCommandOptions {
   readonly stream?: readonly number[];
   readonly flag?: readonly string[];
   readonly packets: boolean;
+  /** Key log files (NSS format); SSLKEYLOGFILE when none. */
+  readonly keylog?: readonly string[];
+  /** Print this stream's decrypted bytes both ways instead of the report. */
+  readonly follow?: number;
+  /** With follow: write the raw bytes instead of tshark's ASCII view. */
+  readonly raw?: boolean;
 }
 
 const FORMATS = ['text', 'jsonl', 'json'] as const;
@@ -37,28 +79,39 @@ function resolveFlagIds(flags: readonly string[]): Set<string> {
   return out;
 }
 
-/** Runs `wirelab analyze`; resolves to the exit code. Reads the capture once, in every format. */
-export async function analyzeCommand(file: string, options: AnalyzeCommandOptions): Promise<number> {
+/** Runs `wirelab analyze`, writing to `out` (default stdout); resolves to the exit code. Reads the capture once, in every format. */
+export async function analyzeCommand(file: string, options: AnalyzeCommandOptions, out: Output = createOutput()): Promise<number> {
   if (!FORMATS.includes(options.format)) {
     throw new ConfigError(`--format must be one of ${FORMATS.join(', ')} (got "${options.format}")`);
   }
   const streams = options.stream === undefined || options.stream.length === 0 ? undefined : new Set(options.stream);
   const flagIds = options.flag === undefined || options.flag.length === 0 ? undefined : resolveFlagIds(options.flag);
-  const out = createOutput();
   // A frame's findings are all known when it is analysed, so both filters apply at once.
   const wanted = ({ step, findings }: AnalyzedFrame): boolean => {
     if (streams !== undefined && (step.tcp === undefined || !streams.has(step.tcp.stream))) return false;
     if (flagIds !== undefined && !findings.some((f) => flagIds.has(f.id))) return false;
     return true;
   };
+  const keys = await readKeyLogFiles(options.keylog ?? []);
+  for (const w of keys.warnings) process.stderr.write(`warning: ${formatKeyLogWarning(w)}\n`);
+  const keyOptions = keys.keyLog === undefined ? {} : { keyLog: keys.keyLog };
   let summary: CaptureSummary;
-  if (options.format === 'json') {
-    summary = await analyzeFrames(file);
+  if (options.follow !== undefined) {
+    summary = await follow(file, options.follow, options.raw === true, keys.keyLog, out);
+  } else if (options.format === 'json') {
+    summary = await analyzeFrames(file, keyOptions);
     writeJsonReport(summary, (text) => out.write(text), streams, flagIds);
+  } else if (options.format === 'jsonl' && file === '-') {
+    // A pipe cannot wait for the end (it may be a live capture): each line goes out as its frame
+    // arrives, completeness null; the conversations' reports carry the final value.
+    summary = await analyzeFrames(file, { keepFindings: false }, (frame) => {
+      if (!wanted(frame)) return;
+      out.write(`${frameRecordJson(buildFrameRecord(frame.step, frame.findings))}\n`);
+    });
   } else if (options.format === 'jsonl') {
     // Each line carries its stream's final completeness: the spool holds lines until the end.
     const spool = createCompletenessSpool();
-    summary = await analyzeFrames(file, { keepFindings: false }, (frame) => {
+    summary = await analyzeFrames(file, { keepFindings: false, ...keyOptions }, (frame) => {
       if (!wanted(frame)) return;
       spool.add(frameRecordJson(buildFrameRecord(frame.step, frame.findings)), frame.step.tcp?.stream ?? null);
     });
@@ -75,10 +128,12 @@ export async function analyzeCommand(file: string, options: AnalyzeCommandOption
           if (startNs === undefined) startNs = parseEpoch(record.time_epoch);
           out.write(`${formatPacketLine(record, startNs)}\n`);
         };
-    summary = await analyzeFrames(file, { keepFindings: false }, onFrame);
+    summary = await analyzeFrames(file, { keepFindings: false, ...keyOptions }, onFrame);
     out.write(`\n${formatTextReport(summary, streams === undefined ? {} : { streams })}\n`);
   }
   await out.end();
+  // Notes about the key log go to stderr so that JSON and JSONL stay clean.
+  for (const w of summary.keyLogWarnings ?? []) process.stderr.write(`warning: ${w}\n`);
   if (summary.readError !== undefined) throw summary.readError;
   return 0;
 }

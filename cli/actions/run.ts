@@ -23,6 +23,8 @@ export interface RunCommandOptions {
   readonly downlink?: string;
   readonly replayImpairments?: string;
   readonly format?: string;
+  /** Write report.html (wirelab report) beside each kept run's artefacts. */
+  readonly report?: boolean;
   /** Where reports go (default stdout); progress always goes to stderr. */
   readonly write?: (text: string) => void;
 }
@@ -134,6 +136,11 @@ export async function runCommand(names: readonly string[], options: RunCommandOp
       if (!result.ok) failed = true;
       // A passing repeat leaves nothing behind; failures keep their artefacts for inspection.
       else if (repeat > 1) await rm(result.dir, { recursive: true, force: true });
+      if (options.report === true && (!result.ok || repeat === 1)) {
+        const reportPath = join(result.dir, 'report.html');
+        await (await import('./report.js')).writeReport(join(result.dir, 'capture.pcapng'), reportPath);
+        if (format === 'text') write(`  report: ${reportPath}\n`);
+      }
     }
     const passed = results.filter((r) => r.ok).length;
     summaries.push({ name: scenario.name, runs: repeat, passed, results });

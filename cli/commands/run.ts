@@ -19,6 +19,7 @@ export function register(program: Command, run: CommandRunner): void {
     .option('--downlink <expr>', 'replace the server→client impairments, e.g. "delay 50ms | drop-nth 20 data"')
     .option('--replay-impairments <file>', "repeat an earlier run's decisions from its impairments.jsonl")
     .option('--format <format>', 'text or json', 'text')
+    .option('--report', "write report.html (as wirelab report) beside each run's artefacts")
     .action((names: string[], opts: RunCommandOptions) =>
       run(async () => (await import('../actions/run.js')).runCommand(names, opts)),
     );

@@ -104,11 +104,14 @@ function connectionName(options: ConnectionChoice): string {
 export const browser = {
   /**
    * Loads `path` (default '/') and waits for the `load` event and the media elements; then, unless
-   * `fetchMedia` is false, fetches each image, audio and video source in full from the page.
+   * `fetchMedia` is false, fetches each image, audio and video source in full from the page; with
+   * `playMs`, then plays the page's video for that long (Chromium fetches it with Range requests).
    */
-  load(path = '/', options: { fetchMedia?: boolean } = {}): BrowserAction {
+  load(path = '/', options: { fetchMedia?: boolean; playMs?: number } = {}): BrowserAction {
     if (!path.startsWith('/')) throw new ConfigError(`browser.load("${path}"): the path must start with "/"`);
-    return { kind: 'browser-load', path, fetchMedia: options.fetchMedia ?? true };
+    const playMs = options.playMs ?? 0;
+    if (!Number.isInteger(playMs) || playMs < 0 || playMs > 60_000) throw new ConfigError(`browser.load(): playMs must be an integer from 0 to 60000 (got ${playMs})`);
+    return { kind: 'browser-load', path, fetchMedia: options.fetchMedia ?? true, ...(playMs > 0 ? { playMs } : {}) };
   },
   /** Closes the browser; its open connections close with it. Without it they stay open until the capture ends. */
   close(): BrowserAction {

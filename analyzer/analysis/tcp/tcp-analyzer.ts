@@ -3,14 +3,14 @@
  * No I/O, no clock: time comes only from frame.timestampNs. Must not import capture/, harness/ or cap.
  */
 import { ConfigError } from '../../errors.js';
-import { formatIp, isSegment as importedIsSegment, TcpFlag } from '../../packet/packet.js';
+import { formatIp, isMalformedIssue, isSegment as importedIsSegment, TcpFlag } from '../../packet/packet.js';
 import type { IpHeader, Packet, TcpHeader } from '../../packet/packet.js';
 import { seqGt as importedSeqGt, seqLe as importedSeqLe, seqLt as importedSeqLt } from '../../packet/seq.js';
 import { Expert, type ExpertId } from '../expert.js';
 import { listTcpAnalysisFlags, TCP_ANALYSIS_FLAG_IDS_BY_BIT, TcpAnalysisFlag as F } from './analysis-flag.js';
 import { Conversation, MAX_UNACKED_SEGMENTS as IMPORTED_MAX_UNACKED, WindowScale } from './conversation.js';
 import type { Flow, TcpConversation, TcpEndpoint } from './conversation.js';
-import { Ipv4View, Ipv6View } from '../../decode/header-views.js';
+import { Ipv4View, Ipv6View, TcpView } from '../../decode/header-views.js';
 
 /** Thresholds of the analysis; the defaults are Wireshark 4.0's (spec §5, §6 A11, §15). */
 export interface TcpAnalyzerOptions {
@@ -252,7 +252,7 @@ class Analyzer implements TcpAnalyzer {
 
   push(p: Packet): TcpFrameAnalysis | undefined {
     if (this.originNs === undefined) this.originNs = p.frame.timestampNs;
-    if (p.issues.length > 0) this.counts['_ws.malformed']++;
+    if (p.issues.length > 0 && p.issues.some((issue) => isMalformedIssue(issue, p.frame))) this.counts['_ws.malformed']++;
     if (!isSegment(p)) {
       const quoted = p.icmp?.quoted;
       if (quoted?.tcp === undefined) return undefined;
@@ -667,7 +667,9 @@ class Analyzer implements TcpAnalyzer {
       if (conv.hasMruSyn && conv.firstRttNs === 0) conv.firstRttNs = now - conv.mruSynTimeNs;
       fwd.isFirstAck = false;
     }
-    if ((fl & SYN) !== 0) {
+    // tshark settles the scales after the options; a header the snapshot cut throws before (window scale unknown).
+    const headerCut = (tcp instanceof TcpView ? tcp.capturedHeaderLength : tcp.bytes.length) < tcp.headerLength;
+    if ((fl & SYN) !== 0 && !headerCut) {
       if (fwd.winScale === SCALE_UNKNOWN) {
         fwd.winScale = SCALE_NONE;
         rev.winScale = SCALE_NONE;
@@ -697,6 +699,13 @@ class Analyzer implements TcpAnalyzer {
     } else if ((fl & (SYN | ACK)) === (SYN | ACK)) {
       if (r.relAck > 1) flags |= F.TfoAck;
       else if (conv.synCarriedData) flags |= F.TfoIgnored;
+    }
+    // A header the snapshot cut throws in tshark after the analysis above (made from the header's lengths)
+    // but before the analysis is shown: the frame has, and counts, no flag.
+    if (headerCut) {
+      flags = 0;
+      r.dupAckNum = undefined;
+      r.dupAckFrame = undefined;
     }
     r.flags = flags;
     if (conv.firstRttNs !== 0) r.initialRttNs = conv.firstRttNs;

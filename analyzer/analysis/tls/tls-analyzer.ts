@@ -29,6 +29,16 @@ import {
   startsWithPrintableText,
   TLS_RECORD_HEADER_LENGTH,
 } from '../../decode/tls/tls-record.js';
+import type { TlsKeyLog } from '../../keys/key-log.js';
+import { AppDataStream } from './app-data.js';
+import type { AppFrameResult, FollowChunk, HttpRequestRecord } from './app-data.js';
+import {
+  acceptsEncryptThenMac,
+  encryptedExtensionsAlpn,
+  newSessionTicket,
+  offeredTicket,
+} from './decrypt/hello-extensions.js';
+import { ResumptionCache, SessionDecryption } from './decrypt/session-decryption.js';
 import { addPduBytes, PduFlow, takePduBytes } from './pdu-flow.js';
 import { isSmtpReady220, isSmtpStartTlsCommand, routeByPorts, TLS_PORTS } from './tls-ports.js';
 import type { TlsPortRoute } from './tls-ports.js';
@@ -114,8 +124,27 @@ export class TlsFrameInfo {
   readonly alerts: TlsAlertInfo[] = [];
   /** tshark raised an exception while dissecting TLS in this frame (e.g. a zero-length record at the end). */
   malformed = false;
+  /**
+   * A read passed the captured bytes of a segment cut by the snapshot length: TLS stopped there, and tshark
+   * shows `[Packet size limited during capture]`. Such a frame is reported even without a record.
+   */
+  truncated = false;
   /** Info column items, joined by `info`. */
   readonly infoItems: string[] = [];
+  /** What decrypted application data showed in this frame (HTTP, HTTP/2); undefined without. */
+  app: AppFrameResult | undefined;
+  /**
+   * The Info text the application layer wrote over TLS's items (tshark's col_set_str behind a fence: a
+   * record held for reassembly writes "[TLS segment of a reassembled PDU]" and fences it, a completed HTTP
+   * message writes its line after the fence). Undefined when TLS's own items stand.
+   */
+  appInfo: string | undefined;
+  /** The fenced part of `appInfo`. */
+  appFence = '';
+  /** Index in `app.info` of the first item after the fence. */
+  appFenceItem = 0;
+  /** A TLS 1.3 record of this frame was decrypted. */
+  decrypted13 = false;
 
   /** @param frame frame number @param stream tcp.stream */
   constructor(frame: number, stream: number) {
@@ -125,7 +154,9 @@ export class TlsFrameInfo {
 
   /** tshark's Info column for the frame, e.g. `Server Hello, Change Cipher Spec, Encrypted Handshake Message`. */
   get info(): string {
-    return this.infoItems.join(', ');
+    const items = this.appInfo ?? this.infoItems.join(', ');
+    // tshark appends the exception's text without a separator.
+    return this.truncated ? `${items}${CAPTURE_LIMITED_INFO}` : items;
   }
 
   /** The oracle's `tls` object, key for key. */
@@ -183,6 +214,27 @@ export interface TlsStreamSummary {
   readonly changeCipherSpecFrames: readonly [number | undefined, number | undefined];
   /** First Encrypted Handshake Message per direction [0, 1]. */
   readonly encryptedHandshakeFrames: readonly [number | undefined, number | undefined];
+  /** The records could be decrypted with the key log (at least one did). */
+  readonly decrypted: boolean;
+  /** Decryption notes, each once: "no key for client random 3f…", "server record 14 failed authentication". */
+  readonly decryptionNotes: readonly string[];
+  /** HTTP requests carried by the decrypted stream, in order, with what answered them. */
+  readonly requests: readonly HttpRequestRecord[];
+  /** Decrypted application bytes both ways, one chunk per record (only with `keepDecrypted`), for `--follow`. */
+  readonly decryptedChunks: readonly FollowChunk[];
+  /** Side of the first decrypted record (0 client, 1 server): the "Node 0" of tshark's follow output. */
+  readonly firstDecryptedSide: 0 | 1 | undefined;
+}
+
+/** Options of the TLS analyzer. */
+export interface TlsAnalyzerOptions {
+  /**
+   * Secrets to decrypt with. A live object: sessions added later (a Decryption Secrets Block met while
+   * reading) are used by handshakes that come after.
+   */
+  readonly keyLog?: TlsKeyLog;
+  /** Keep the decrypted bytes of every stream for `--follow` (default false). */
+  readonly keepDecrypted?: boolean;
 }
 
 /** Stateful TLS analysis: push segments in file order. */
@@ -195,6 +247,10 @@ export interface TlsAnalyzer {
 
 /** Upper bound of bytes kept for a handshake message split over records (beyond it only its length counts). */
 const MAX_HANDSHAKE_REASSEMBLY_BYTES = 65_536;
+
+/** Handshake types only decryption acts on (RFC 8446 §4). */
+const HANDSHAKE_ENCRYPTED_EXTENSIONS = 8;
+const HANDSHAKE_KEY_UPDATE = 24;
 
 /** Session version UNKNOWN (tshark's SSL_VER_UNKNOWN). */
 const VERSION_UNKNOWN = 0;
@@ -257,9 +313,20 @@ interface StreamState {
   serverHelloFrame: number | undefined;
   readonly ccsFrames: [number | undefined, number | undefined];
   readonly encryptedHandshakeFrames: [number | undefined, number | undefined];
+  /** Record decryption, when the analyzer was given a key log. */
+  decryption: SessionDecryption | undefined;
+  /** The decrypted application data's protocol layer, from the first decrypted application record. */
+  app: AppDataStream | undefined;
+  /** Encrypted records seen per side [client, server], to name a failing one in a note. */
+  readonly encryptedRecords: [number, number];
+  /** Side (0 client, 1 server) of the first record that decrypted: tshark's follow "Node 0". */
+  firstDecryptedSide: 0 | 1 | undefined;
 }
 
+/** What tshark appends to the Info column when a dissector reads past the captured bytes. */
+export const CAPTURE_LIMITED_INFO = '[Packet size limited during capture]';
 const INFO_CCS = 'Change Cipher Spec';
+const INFO_REASSEMBLED = '[TLS segment of a reassembled PDU]';
 const INFO_APP_DATA = 'Application Data';
 const INFO_ENCRYPTED_ALERT = 'Encrypted Alert';
 const INFO_ENCRYPTED_HANDSHAKE = 'Encrypted Handshake Message';
@@ -270,6 +337,28 @@ const INFO_SSLV2_ENCRYPTED = 'Encrypted Data';
 
 function isKnownSessionVersion(version: number): boolean {
   return (version >= TlsVersion.Ssl3 && version <= TlsVersion.Tls13) || version === TlsVersion.Tlcp;
+}
+
+/**
+ * True when tshark's record recognition at `offset` reads a byte the snapshot length cut off: it reads byte 0,
+ * then byte 2 after an SSLv2-like first byte (≥ 0x80; exactly 0x80 once the version is known), or bytes 1–2
+ * after a valid content type. Our byte-pattern tests answer false instead of throwing.
+ */
+function recognitionReadsPastCapture(buf: Buffer, offset: number, versionKnown: boolean): boolean {
+  const captured = buf.length - offset;
+  if (captured >= 3) return false;
+  if (captured <= 0) return true;
+  const first = buf[offset];
+  if (versionKnown) return first === 0x80;
+  return first >= 0x80 || isValidContentType(first);
+}
+
+/** Body bytes tshark's SSLv2/PCT message checks read for a message type (version, or the key lengths). */
+function sslv2CheckBytes(msgType: number): number {
+  if (msgType === 1) return 3;
+  if (msgType === 4) return 5;
+  if (msgType === 2) return 10;
+  return 1;
 }
 
 /** A private copy of a view, so that what is kept never pins a frame's read chunk. */
@@ -299,12 +388,24 @@ class FrameContext {
     return this.result;
   }
 
+  /** tshark read past the captured bytes (a BoundsError): the frame's TLS ends here. Returns `reported`. */
+  cutByCapture(reported: number): number {
+    this.out().truncated = true;
+    this.aborted = true;
+    return reported;
+  }
+
   /** The session side of this segment's sender (tshark's ssl_packet_from_server). */
   side(): SessionSide {
+    return this.state.sides[this.sideIndex()];
+  }
+
+  /** 0 for the client's side, 1 for the server's. */
+  sideIndex(): 0 | 1 {
     const st = this.state;
     const fromServer =
       st.serverDirection !== undefined ? this.input.direction === st.serverDirection : TLS_PORTS.has(this.input.srcPort);
-    return st.sides[fromServer ? 1 : 0];
+    return fromServer ? 1 : 0;
   }
 }
 
@@ -316,8 +417,11 @@ class FrameContext {
  *   seq: 1001, payload, segmentLength: payload.length, retransmissionOrOutOfOrder: false });
  * JSON.stringify(info); // the oracle's `tls` object, or null
  */
-export function createTlsAnalyzer(): TlsAnalyzer {
+export function createTlsAnalyzer(options: TlsAnalyzerOptions = {}): TlsAnalyzer {
   const streams = new Map<number, StreamState>();
+  const keyLog = options.keyLog;
+  const keepDecrypted = options.keepDecrypted ?? false;
+  const resumption = new ResumptionCache();
 
   function newStream(input: TlsSegmentInput): StreamState {
     const decision = routeByPorts(input.serverPort, input.srcPort, input.dstPort);
@@ -347,6 +451,10 @@ export function createTlsAnalyzer(): TlsAnalyzer {
       serverHelloFrame: undefined,
       ccsFrames: [undefined, undefined],
       encryptedHandshakeFrames: [undefined, undefined],
+      decryption: undefined,
+      app: undefined,
+      encryptedRecords: [0, 0],
+      firstDecryptedSide: undefined,
     };
   }
 
@@ -366,8 +474,8 @@ export function createTlsAnalyzer(): TlsAnalyzer {
     const ctx = new FrameContext(input, st);
     desegment(ctx);
     const result = ctx.result;
-    if (result === undefined || result.records.length === 0) return null;
-    st.dissectedRecords = true;
+    if (result === undefined || (result.records.length === 0 && !result.truncated)) return null;
+    if (result.records.length > 0) st.dissectedRecords = true;
     return result;
   }
 
@@ -492,6 +600,8 @@ export function createTlsAnalyzer(): TlsAnalyzer {
       } else if (available < TLS_RECORD_HEADER_LENGTH) {
         needMore(ctx, canDesegment, offset, 0, reported);
         return true;
+      } else if (recognitionReadsPastCapture(buf, offset, v !== VERSION_UNKNOWN && v !== TlsVersion.Tls13)) {
+        next = ctx.cutByCapture(reported);
       } else if (v !== VERSION_UNKNOWN && v !== TlsVersion.Tls13) {
         next = isSslv2ClientHelloStart(buf, offset)
           ? parseSslv2Record(ctx, buf, offset, reported, canDesegment)
@@ -530,6 +640,7 @@ export function createTlsAnalyzer(): TlsAnalyzer {
     const v = st.version;
     const canDesegment = kind === BufferKind.Reassemblable;
     const available = reported - offset;
+    if (offset >= buf.length) return ctx.cutByCapture(reported);
     const type = buf[offset];
     // TLS 1.0–1.2 (RFC 2246 §6) ignore unknown records: the rest of the buffer goes with it.
     if ((v === TlsVersion.Tls10 || v === TlsVersion.Tls11 || v === TlsVersion.Tls12 || v === TlsVersion.Tlcp) && !isValidContentType(type)) {
@@ -537,6 +648,8 @@ export function createTlsAnalyzer(): TlsAnalyzer {
       return reported;
     }
     if (available < TLS_RECORD_HEADER_LENGTH) return needMore(ctx, canDesegment, offset, 0, reported);
+    // The snapshot length cut the header: tshark's read of version and length throws.
+    if (buf.length - offset < TLS_RECORD_HEADER_LENGTH) return ctx.cutByCapture(reported);
     const version = buf.readUInt16BE(offset + 1);
     const length = buf.readUInt16BE(offset + 3);
     if (!isValidContentType(type)) {
@@ -546,47 +659,70 @@ export function createTlsAnalyzer(): TlsAnalyzer {
     if (available < TLS_RECORD_HEADER_LENGTH + length) {
       // Application data (and connection-ID records) in a known-version session is read no further than its
       // header when it completes; with the version unknown the bytes could yet be parsed otherwise (§4.1).
+      // With keys the body is decrypted, so it is kept.
       ctx.needHeaderOnly =
-        (type === ContentType.ApplicationData || type === ContentType.ConnectionId) && v !== VERSION_UNKNOWN;
+        (type === ContentType.ApplicationData || type === ContentType.ConnectionId) &&
+        v !== VERSION_UNKNOWN &&
+        st.decryption?.decryptors[ctx.sideIndex()] === undefined;
       return needMore(ctx, canDesegment, offset, TLS_RECORD_HEADER_LENGTH + length - available, reported);
     }
     const out = ctx.out();
+    const bodyStart = offset + TLS_RECORD_HEADER_LENGTH;
+    const bodyEnd = bodyStart + length;
+    const plain = kind === BufferKind.HeaderOnly ? undefined : decryptRecord(ctx, type, version, buf, bodyStart, bodyEnd);
+    const shownType = plain === undefined ? type : plain.type;
+    if (plain !== undefined && v === TlsVersion.Tls13) out.decrypted13 = true;
     const record: TlsRecordInfo = {
-      type,
+      type: shownType,
       version,
       length,
-      opaque: v === TlsVersion.Tls13 && type === ContentType.ApplicationData,
+      // A decrypted TLS 1.3 record shows its inner content type (the oracle's content_type over opaque_type).
+      opaque: plain === undefined && v === TlsVersion.Tls13 && type === ContentType.ApplicationData,
       handshake_types: [],
     };
     out.records.push(record);
-    out.content_types.push(type);
-    const bodyStart = offset + TLS_RECORD_HEADER_LENGTH;
-    const bodyEnd = bodyStart + length;
+    out.content_types.push(shownType);
     // tshark reads the first body byte to decide whether the record sets the version; past the captured
     // bytes that read throws and ends the frame's TLS (spec §4.2 step 6). A header-only record is complete.
     if (kind !== BufferKind.HeaderOnly && (bodyStart >= buf.length || bodyEnd > buf.length)) {
-      out.malformed = true;
+      // Past the reported length (a zero-length record at the end) it is malformed, else cut by the capture.
+      if (bodyStart >= reported) {
+        out.malformed = true;
+      } else {
+        out.truncated = true;
+        // In a TLS 1.3 session tshark dissects a cut handshake record up to the missing bytes (the messages and
+        // hello fields captured are reported); otherwise it reads none of its body (checked with tshark on
+        // tls/21, tls/23, tls/24 and tls-bench/ cut at 60–200 bytes).
+        if (type === ContentType.Handshake && v === TlsVersion.Tls13 && bodyStart < buf.length) {
+          parseHandshakeRecord(ctx, buf.subarray(bodyStart), record, true);
+        }
+      }
       ctx.aborted = true;
       return reported;
     }
     if (v === VERSION_UNKNOWN) trySetVersionFromRecord(st, type, buf[bodyStart], version);
-    switch (type) {
+    const body = plain === undefined ? buf.subarray(bodyStart, bodyEnd) : plain.plaintext;
+    switch (shownType) {
       case ContentType.ChangeCipherSpec: {
         out.infoItems.push(INFO_CCS);
         // tshark 4.0.17 does not note a CCS sent in a TLS 1.3 session (the middlebox-compatibility dummy),
         // so it never makes later handshake records look encrypted (checked with tshark on crafted files).
-        if (st.version !== TlsVersion.Tls13) ctx.side().ccsFrame = ctx.input.frame;
+        if (st.version !== TlsVersion.Tls13) {
+          ctx.side().ccsFrame = ctx.input.frame;
+          st.decryption?.onChangeCipherSpec(ctx.sideIndex());
+        }
         st.ccsFrames[ctx.input.direction] ??= ctx.input.frame;
         break;
       }
       case ContentType.Alert:
-        parseAlert(ctx, buf.subarray(bodyStart, bodyEnd));
+        parseAlert(ctx, body);
         break;
       case ContentType.Handshake:
-        parseHandshakeRecord(ctx, buf.subarray(bodyStart, bodyEnd), record);
+        parseHandshakeRecord(ctx, body, record, false, plain !== undefined);
         break;
       case ContentType.ApplicationData:
-        out.infoItems.push(INFO_APP_DATA);
+        if (plain === undefined) out.infoItems.push(INFO_APP_DATA);
+        else pushApplicationData(ctx, plain.plaintext);
         break;
       case ContentType.Heartbeat:
         out.infoItems.push(heartbeatInfo(buf.subarray(bodyStart, bodyEnd)));
@@ -596,6 +732,67 @@ export function createTlsAnalyzer(): TlsAnalyzer {
         break;
     }
     return bodyEnd;
+  }
+
+  /**
+   * Decrypts a record when its sender changed cipher and the key log has its keys; undefined when the record
+   * is plaintext, or encrypted without a key, or failed (noted once per conversation).
+   */
+  function decryptRecord(
+    ctx: FrameContext,
+    type: number,
+    version: number,
+    buf: Buffer,
+    bodyStart: number,
+    bodyEnd: number,
+  ): { type: number; plaintext: Buffer } | undefined {
+    const st = ctx.state;
+    const dec = st.decryption;
+    if (dec === undefined || type === ContentType.ChangeCipherSpec || bodyEnd > buf.length) return undefined;
+    const side = ctx.sideIndex();
+    if (!dec.encrypting[side]) return undefined;
+    // TLS 1.3 protects everything as application data (RFC 8446 §5.2); a plaintext alert may still come.
+    if (st.version === TlsVersion.Tls13 && type !== ContentType.ApplicationData) return undefined;
+    const decryptor = dec.decryptors[side];
+    const number = ++st.encryptedRecords[side];
+    if (decryptor === undefined) return undefined;
+    const result = decryptor.decrypt(type, version, buf.subarray(bodyStart, bodyEnd));
+    if (!result.ok) {
+      dec.onFailure(side, number, result.reason);
+      return undefined;
+    }
+    st.firstDecryptedSide ??= side;
+    return result;
+  }
+
+  /** A decrypted application-data record goes to the HTTP layer. */
+  function pushApplicationData(ctx: FrameContext, plaintext: Buffer): void {
+    const st = ctx.state;
+    st.app ??= new AppDataStream(st.alpnSelected, keepDecrypted);
+    const out = ctx.out();
+    const app = (out.app ??= { http: undefined, http2: undefined, info: [], partial: false, continued: false });
+    const infoBefore = app.info.length;
+    app.partial = false;
+    app.continued = false;
+    st.app.push(ctx.input.frame, ctx.sideIndex(), plaintext, app);
+    if (app.info.length > infoBefore || app.partial) {
+      // HTTP/2 lists its frames since the fence; HTTP/1.1 shows its (last) message. A record that leaves a
+      // message unfinished adds TLS's reassembly text and a fence after it, unless the record began with a
+      // new message (then the HTTP dissector itself asked for the rest, as tshark's tcp_dissect_pdus does).
+      const completed = app.info.length > infoBefore;
+      const items = app.info.slice(out.appFenceItem);
+      let text = out.appFence;
+      if (items.length > 0) text += app.http2 !== undefined ? items.join(', ') : items[items.length - 1]!;
+      if (app.partial && (app.continued || !completed)) {
+        text += INFO_REASSEMBLED;
+        out.appFence = text;
+        out.appFenceItem = app.info.length;
+      }
+      out.appInfo = text;
+    } else {
+      // Neither part of a message nor one: the record still shows as Application Data.
+      out.infoItems.push(INFO_APP_DATA);
+    }
   }
 
   /** Spec §4.1: an authoritative record sets the unknown session version. */
@@ -640,13 +837,18 @@ export function createTlsAnalyzer(): TlsAnalyzer {
     return ((body[1] << 16) | (body[2] << 8) | body[3]) >= 0x10000;
   }
 
-  /** Spec §5.1/§5.2: the handshake messages of one record. */
-  function parseHandshakeRecord(ctx: FrameContext, body: Buffer, record: TlsRecordInfo): void {
+  /**
+   * Spec §5.1/§5.2: the handshake messages of one record. `cut`: the snapshot cut the body, which ends at the
+   * last captured byte; the message it cuts is dissected as far as it goes and nothing waits for the rest.
+   * `decrypted`: the body is decrypted plaintext (never guessed encrypted).
+   */
+  function parseHandshakeRecord(ctx: FrameContext, body: Buffer, record: TlsRecordInfo, cut = false, decrypted = false): void {
     const side = ctx.side();
     const out = ctx.out();
     let p = 0;
     let isFirst = true;
     const hs = side.pendingHandshake;
+    if (hs !== undefined && cut) return;
     if (hs !== undefined) {
       // The record continues a message begun in an earlier record of this side.
       let msgLength = 0;
@@ -667,7 +869,7 @@ export function createTlsAnalyzer(): TlsAnalyzer {
       dissectMessage(ctx, hs.header[0], message, msgLength, true, record);
       p = subset;
       isFirst = false;
-    } else if (looksEncrypted(ctx, body, side)) {
+    } else if (!decrypted && looksEncrypted(ctx, body, side)) {
       out.infoItems.push(INFO_ENCRYPTED_HANDSHAKE);
       ctx.state.encryptedHandshakeFrames[ctx.input.direction] ??= ctx.input.frame;
       return;
@@ -675,6 +877,11 @@ export function createTlsAnalyzer(): TlsAnalyzer {
     while (p < body.length) {
       const remaining = body.length - p;
       const msgLength = remaining >= 4 ? 4 + ((body[p + 1] << 16) | (body[p + 2] << 8) | body[p + 3]) : 0;
+      if (cut && (msgLength === 0 || remaining < msgLength)) {
+        // Reading the message header past the captured bytes throws; a cut message shows what was captured.
+        if (remaining >= 4) dissectMessage(ctx, body[p], body.subarray(p), msgLength, isFirst, record);
+        return;
+      }
       if (msgLength === 0 || remaining < msgLength) {
         const piece = body.subarray(p);
         const pending: PendingHandshake = { chunks: [], collected: 0, header: Buffer.alloc(0) };
@@ -694,9 +901,15 @@ export function createTlsAnalyzer(): TlsAnalyzer {
       hs.header = ownCopy(Buffer.concat([hs.header, piece.subarray(0, 4 - hs.header.length)]));
     }
     hs.collected += piece.length;
-    // Only hellos need their bytes; other messages are reported by type alone.
+    // Only hellos, EncryptedExtensions (ALPN) and tickets (resumption) need their bytes; the rest is reported
+    // by type alone.
     const type = hs.header[0];
-    if ((type === HandshakeType.ClientHello || type === HandshakeType.ServerHello) && hs.collected <= MAX_HANDSHAKE_REASSEMBLY_BYTES) {
+    const keep =
+      type === HandshakeType.ClientHello ||
+      type === HandshakeType.ServerHello ||
+      type === HANDSHAKE_ENCRYPTED_EXTENSIONS ||
+      type === HandshakeType.NewSessionTicket;
+    if (keep && hs.collected <= MAX_HANDSHAKE_REASSEMBLY_BYTES) {
       hs.chunks.push(ownCopy(piece));
     }
   }
@@ -736,6 +949,10 @@ export function createTlsAnalyzer(): TlsAnalyzer {
       state.serverDirection = ctx.input.direction === 0 ? 1 : 0;
       if (hello === undefined) return;
       if (hello.earlyData) state.version = TlsVersion.Tls13;
+      if (keyLog !== undefined && body !== undefined) {
+        state.decryption ??= new SessionDecryption(keyLog, resumption);
+        state.decryption.onClientHello(hello.random, hello.sessionId, offeredTicket(body));
+      }
       if (state.clientHelloFrame === undefined) {
         state.clientHelloFrame = ctx.input.frame;
         state.clientDirection = ctx.input.direction;
@@ -753,11 +970,44 @@ export function createTlsAnalyzer(): TlsAnalyzer {
       if (serverHello.helloRetryRequest) state.helloRetryRequestFrame ??= ctx.input.frame;
       else state.serverHelloFrame ??= ctx.input.frame;
       if (serverHello.alpn.length > 0) state.alpnSelected = serverHello.alpn[0];
+      if (!serverHello.helloRetryRequest && body !== undefined) {
+        state.decryption?.onServerHello(
+          serverHello.random,
+          serverHello.sessionId,
+          serverHello.cipherSuite,
+          serverHello.negotiatedVersion,
+          acceptsEncryptThenMac(body),
+        );
+      }
       if (!reportFields) return;
       if (out.cipher_suite === null && serverHello.cipherSuite !== undefined) out.cipher_suite = serverHello.cipherSuite;
       out.version ??= serverHello.supportedVersions.length > 0 ? serverHello.supportedVersions[0] : serverHello.legacyVersion;
       out.supported_versions.push(...serverHello.supportedVersions);
       out.alpn.push(...serverHello.alpn);
+    } else {
+      decryptedMessage(ctx, type, body);
+    }
+  }
+
+  /** Handshake messages only seen decrypted: what they change in the session. */
+  function decryptedMessage(ctx: FrameContext, type: number, body: Buffer | undefined): void {
+    const state = ctx.state;
+    const dec = state.decryption;
+    if (dec === undefined) return;
+    const side = ctx.sideIndex();
+    if (type === HANDSHAKE_ENCRYPTED_EXTENSIONS && body !== undefined) {
+      const alpn = encryptedExtensionsAlpn(body);
+      if (alpn !== undefined) {
+        state.alpnSelected = alpn;
+        state.app?.setAlpn(alpn);
+      }
+    } else if (type === HandshakeType.Finished && state.version === TlsVersion.Tls13) {
+      dec.onFinished(side);
+    } else if (type === HANDSHAKE_KEY_UPDATE) {
+      dec.onKeyUpdate(side);
+    } else if (type === HandshakeType.NewSessionTicket && body !== undefined) {
+      const ticket = newSessionTicket(body);
+      if (ticket !== undefined) dec.onNewSessionTicket(ticket);
     }
   }
 
@@ -771,20 +1021,26 @@ export function createTlsAnalyzer(): TlsAnalyzer {
   ): number {
     const st = ctx.state;
     const header = readSslv2RecordHeader(buf, offset);
+    if (header === undefined && buf.length < reported) return ctx.cutByCapture(reported);
     if (header === undefined) return needMore(ctx, canDesegment, offset, 0, reported);
     const available = reported - offset;
     const total = header.headerLength + header.length;
     if (available < total) return needMore(ctx, canDesegment, offset, total - available, reported);
     const out = ctx.out();
     const bodyStart = offset + header.headerLength;
-    if (bodyStart >= buf.length || offset + total > buf.length) {
+    if (bodyStart >= buf.length) {
       // Reading the message type throws before the version field is added.
       out.records.push({ type: null, version: null, length: null, opaque: false, handshake_types: [] });
       out.content_types.push(null);
-      out.malformed = true;
+      if (bodyStart >= reported) out.malformed = true;
+      else out.truncated = true;
       ctx.aborted = true;
       return reported;
     }
+    // The snapshot cut the body: tshark's message checks read up to 10 bytes of it; past the captured ones the
+    // record is not shown at all (checked with tshark on tls/27 cut at 70–100 bytes).
+    const cut = offset + total > buf.length;
+    if (cut && buf.length - bodyStart < sslv2CheckBytes(buf[bodyStart])) return ctx.cutByCapture(reported);
     const msgType = buf[bodyStart];
     if (st.version === VERSION_UNKNOWN && msgType >= 2 && msgType <= 8) st.version = TlsVersion.Ssl2;
     const name = sslv2MessageName(msgType);
@@ -805,6 +1061,8 @@ export function createTlsAnalyzer(): TlsAnalyzer {
     }
     // SSLv2 records have no content type: the oracle lists null.
     out.content_types.push(null);
+    // Dissecting the rest of a cut body throws.
+    if (cut) return ctx.cutByCapture(reported);
     return offset + total;
   }
 
@@ -830,6 +1088,11 @@ export function createTlsAnalyzer(): TlsAnalyzer {
         serverHelloFrame: s.serverHelloFrame,
         changeCipherSpecFrames: [s.ccsFrames[0], s.ccsFrames[1]],
         encryptedHandshakeFrames: [s.encryptedHandshakeFrames[0], s.encryptedHandshakeFrames[1]],
+        decrypted: s.app !== undefined || s.decryption?.decryptedAny === true,
+        decryptionNotes: s.decryption?.notes ?? [],
+        requests: s.app?.requests ?? [],
+        decryptedChunks: s.app?.chunks ?? [],
+        firstDecryptedSide: s.firstDecryptedSide,
       });
     }
     return summaries;

@@ -14,6 +14,10 @@ import type { TlsSegmentInput } from './tls-analyzer.js';
 // spurious retransmission as a retransmission too, but a fast retransmission only as fast: it is dissected
 // like any segment (checked with tshark on crafted captures, test/fixtures/captures/tls-bench/).
 const NOT_HANDED_TO_TLS = TcpAnalysisFlag.Retransmission | TcpAnalysisFlag.SpuriousRetransmission | TcpAnalysisFlag.OutOfOrder;
+// A segment the snapshot cut skips reassembly, where a spurious retransmission is dropped: only the check
+// before the subdissector remains, and there a spurious one counts as new data (checked with tshark on
+// tls-bench/crafted_retransmission_rules cut at 60–200 bytes).
+const CUT_NOT_HANDED_TO_TLS = TcpAnalysisFlag.Retransmission | TcpAnalysisFlag.OutOfOrder;
 
 /**
  * The TLS analyzer's input for one analysed TCP packet, or undefined when the packet carries no TCP
@@ -30,6 +34,11 @@ export function toTlsSegmentInput(packet: Packet, tcp: TcpFrameAnalysis): TlsSeg
   if (header instanceof TcpView ? header.payloadLength === 0 : header.payload.length === 0) return undefined;
   // RFC 9293 §3.4: a SYN consumes one sequence number before its data.
   const seq = (header.flags & TcpFlag.Syn) !== 0 ? seqAdd(header.seq, 1) : header.seq;
+  const payload = header.payload;
+  const skipped =
+    payload.length < header.segmentLength
+      ? (tcp.flags & CUT_NOT_HANDED_TO_TLS) !== 0 && (tcp.flags & TcpAnalysisFlag.SpuriousRetransmission) === 0
+      : (tcp.flags & NOT_HANDED_TO_TLS) !== 0;
   return {
     frame: tcp.frame,
     stream: tcp.stream,
@@ -38,9 +47,9 @@ export function toTlsSegmentInput(packet: Packet, tcp: TcpFrameAnalysis): TlsSeg
     dstPort: header.dstPort,
     serverPort: tcp.conversation.serverPort,
     seq,
-    payload: header.payload,
+    payload,
     segmentLength: header.segmentLength,
-    retransmissionOrOutOfOrder: (tcp.flags & NOT_HANDED_TO_TLS) !== 0,
+    retransmissionOrOutOfOrder: skipped,
     // desegment_tcp skips a retransmission outright but still stores an out-of-order segment's bytes.
     outOfOrder: (tcp.flags & NOT_HANDED_TO_TLS) === TcpAnalysisFlag.OutOfOrder,
   };

@@ -15,7 +15,8 @@ import {
   launchChromium,
   requireChromium,
 } from '../../../harness/clients/chromium-client.js';
-import { DEFAULT_MEDIA, MEDIA_PATHS, startLabServer } from '../../../harness/https-server.js';
+import { MEDIA_PATHS, renderLabPage, startLabServer } from '../../../harness/https-server.js';
+import { loadLabMedia } from '../../../harness/lab-media.js';
 import { defineScenario } from '../../../harness/scenario/define-scenario.js';
 import { count } from '../../../harness/scenario/expect.js';
 import { runScenario, runScenarioTrafficOnLoopback, scenarioEnvironmentProblem } from '../../../harness/scenario/run-scenario.js';
@@ -142,21 +143,26 @@ describe('unit', function () {
       let closed = false;
       after(() => (closed ? undefined : session.close()));
       await access(session.profileDir);
-      const load = await session.load('/');
+      const load = await session.load('/', { playMs: 1500 });
       await session.close();
       closed = true;
 
       expect(load.status).to.equal(200);
-      const sizes = { [MEDIA_PATHS[0]]: DEFAULT_MEDIA.imageBytes, [MEDIA_PATHS[1]]: DEFAULT_MEDIA.audioBytes, [MEDIA_PATHS[2]]: DEFAULT_MEDIA.videoBytes };
+      const sizes = Object.fromEntries((await loadLabMedia()).map((m) => [m.path, m.body.length]));
       expect(load.fetchedBytes).to.deep.equal(sizes);
+      // Real media: the browser decodes all three (readyState 4 = enough data, error 0) and plays the video.
+      expect(load.mediaStates).to.deep.equal([`${MEDIA_PATHS[1]}=4/0`, `${MEDIA_PATHS[2]}=4/0`]);
+      expect(load.playedSeconds).to.be.greaterThan(0.5);
       // The server's own log: the page, and each medium served whole at least once (by the page's fetch).
-      expect(server.requests[0]).to.match(/^GET \/ 200 328 /);
+      expect(server.requests[0]).to.match(new RegExp(`^GET / 200 ${Buffer.byteLength(renderLabPage())} `));
       for (const [path, bytes] of Object.entries(sizes)) expect(server.requests.some((r) => r.startsWith(`GET ${path} 200 ${bytes} `))).to.equal(true, path);
-      // Media elements ask for ranges, as Chromium does.
-      expect(load.requests.filter((r) => r.type === 'media').map((r) => [r.path, r.range])).to.deep.equal([
+      // Media elements ask for ranges, as Chromium does: first from byte 0, then (playing) later ranges.
+      const mediaRequests = load.requests.filter((r) => r.type === 'media');
+      expect(mediaRequests.slice(0, 2).map((r) => [r.path, r.range])).to.deep.equal([
         [MEDIA_PATHS[1], 'bytes=0-'],
         [MEDIA_PATHS[2], 'bytes=0-'],
       ]);
+      expect(mediaRequests.every((r) => /^bytes=\d+-\d*$/.test(r.range))).to.equal(true);
       // Chromium's key log covers the server's sessions line for line (TLS 1.2: CLIENT_RANDOM lines).
       expect(keyLog.length).to.be.greaterThan(0);
       expect(keyLog.every((l) => l.startsWith('CLIENT_RANDOM '))).to.equal(true);
@@ -170,8 +176,9 @@ describe('unit', function () {
       if (problem !== undefined) skipBecause(this, problem);
       const steps = await runScenarioTrafficOnLoopback(browserScenario('unit-browser-agent'));
       expect(steps.map((s) => s.label)).to.deep.equal(['browser load / and its media', 'browser close']);
-      expect(steps[0]!.detail).to.match(/^status 200 in \d+ ms; document \/ 200\/328 B, /);
-      expect(steps[0]!.detail).to.include('fetched /media/image.jpg=49152 /media/audio.mp3=98304 /media/video.mp4=196608');
+      expect(steps[0]!.detail).to.match(new RegExp(`^status 200 in \\d+ ms; document / 200/${Buffer.byteLength(renderLabPage())} B, `));
+      const sizes = (await loadLabMedia()).map((m) => `${m.path}=${m.body.length}`).join(' ');
+      expect(steps[0]!.detail).to.include(`fetched ${sizes}`);
       expect(steps[1]!.detail).to.equal('browser closed');
     });
   });
@@ -184,7 +191,8 @@ describe('unit', function () {
       after(() => rm(out, { recursive: true, force: true }));
       const result = await runScenario(browserPageLoad, { outDir: out });
       if (!result.ok) throw result.error;
-      expect(result.clientSteps.map((s) => s.label)).to.deep.equal(['browser load / and its media', 'browser close']);
+      expect(result.clientSteps.map((s) => s.label)).to.deep.equal(['browser load /, play the video 3000 ms', 'browser close']);
+      expect(result.clientSteps[0]!.detail).to.match(/played [1-9][.\d]* s of video/);
       expect(result.decisions.filter((d) => d.action === 'drop')).to.have.length(1);
     });
   });

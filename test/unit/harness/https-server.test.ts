@@ -1,11 +1,32 @@
 import { expect } from 'chai';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { connect as connectHttp2 } from 'node:http2';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCertificate, type LabCertificate } from '../../../harness/certs.js';
 import { openLabConnection } from '../../../harness/clients/lab-connection.js';
 import { loadLabPage, findPageResources } from '../../../harness/clients/browser-client.js';
-import { DEFAULT_MEDIA, generateBody, parseSize, renderLabPage, startLabServer, type LabServer } from '../../../harness/https-server.js';
+import { generateBody, parseSize, renderLabPage, startLabServer, type LabServer } from '../../../harness/https-server.js';
+import { loadLabMedia, type LabMedium } from '../../../harness/lab-media.js';
+
+/** One HTTP/2 GET, for the ALPN tests: status, negotiated protocol and body. */
+async function getHttp2(port: number, ca: string, path: string): Promise<{ status: number; alpn: string; body: Buffer }> {
+  const session = connectHttp2(`https://127.0.0.1:${port}`, { ca, servername: 'lab.wirelab.test' });
+  try {
+    return await new Promise((resolveGet, rejectGet) => {
+      session.once('error', rejectGet);
+      const stream = session.request({ ':path': path });
+      const chunks: Buffer[] = [];
+      let status = 0;
+      stream.on('response', (headers) => (status = Number(headers[':status'])));
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => resolveGet({ status, alpn: session.alpnProtocol ?? '', body: Buffer.concat(chunks) }));
+      stream.on('error', rejectGet);
+    });
+  } finally {
+    session.close();
+  }
+}
 
 describe('unit', () => {
   let dir: string;
@@ -59,7 +80,9 @@ describe('unit', () => {
 
   describe('startLabServer', () => {
     let server: LabServer;
+    let media: LabMedium[];
     before(async () => {
+      media = await loadLabMedia();
       server = await startLabServer({ key: cert.key, cert: cert.cert, host: '127.0.0.1', port: 0, tlsVersion: 'TLS 1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256' });
     });
     after(() => server.close());
@@ -70,15 +93,25 @@ describe('unit', () => {
       await conn.close('fin');
     });
 
-    it('serves the lab page with the report text and deterministic media bytes', async () => {
+    it("serves the lab page with the report's sections and the real media files", async () => {
       const conn = await openLabConnection({ host: '127.0.0.1', port: server.port, ca: cert.cert });
       const page = await conn.get('/', { keepBody: true });
       expect(page.status).to.equal(200);
-      expect(page.body?.toString('utf8')).to.contain('major / student ID / name');
+      const html = page.body?.toString('utf8') ?? '';
+      for (const part of ['<dt>Student ID</dt>', '<section lang="en">', '<section lang="zh">', '三次握手', '<img ', '<audio ', '<video ']) expect(html).to.contain(part);
       const image = await conn.get('/media/image.jpg', { keepBody: true });
-      expect(image.bodyBytes).to.equal(DEFAULT_MEDIA.imageBytes);
-      expect(image.body?.equals(generateBody('/media/image.jpg', DEFAULT_MEDIA.imageBytes))).to.equal(true);
+      expect(image.headers['content-type']).to.equal('image/jpeg');
+      expect(image.body?.equals(media[0]!.body)).to.equal(true);
+      // Real files, by their magic numbers: JPEG SOI, MP3 frame sync or ID3, MP4 ftyp box.
+      expect(media[0]!.body.subarray(0, 2).toString('hex')).to.equal('ffd8');
+      expect(media[1]!.body[0] === 0xff || media[1]!.body.subarray(0, 3).toString() === 'ID3').to.equal(true);
+      expect(media[2]!.body.subarray(4, 8).toString()).to.equal('ftyp');
       await conn.close('fin');
+    });
+
+    it('puts the name, student ID and major in the page header, escaped', () => {
+      const html = renderLabPage({ name: 'Li <Lei>', studentId: '2024001', major: 'CS' });
+      expect(html).to.contain('<dd>Li &#60;Lei&#62;</dd>').and.contain('<dd>2024001</dd>').and.contain('<dd>CS</dd>');
     });
 
     it('answers a Range request with 206 and exactly the requested slice', async () => {
@@ -117,9 +150,7 @@ describe('unit', () => {
       expect(load.localPorts).to.have.length(2);
       expect(load.resources.map((r) => `${r.path} ${r.status} ${r.bytes}`)).to.deep.equal([
         `/ 200 ${Buffer.byteLength(renderLabPage())}`,
-        `/media/image.jpg 200 ${DEFAULT_MEDIA.imageBytes}`,
-        `/media/audio.mp3 200 ${DEFAULT_MEDIA.audioBytes}`,
-        `/media/video.mp4 200 ${DEFAULT_MEDIA.videoBytes}`,
+        ...media.map((m) => `${m.path} 200 ${m.body.length}`),
       ]);
       await load.main.close('fin');
     });
@@ -130,6 +161,56 @@ describe('unit', () => {
         code: 'ERR_ENVIRONMENT',
         message: `https server: cannot listen on 127.0.0.1:${server.port} (EADDRINUSE); stop the process using the port or choose another one`,
       });
+    });
+  });
+
+  describe('startLabServer with h2 and HTTP/1.1 by ALPN', () => {
+    it('speaks HTTP/2 to a client offering h2 and HTTP/1.1 keep-alive to one that does not', async () => {
+      const server = await startLabServer({ key: cert.key, cert: cert.cert, host: '127.0.0.1', port: 0, alpn: ['h2', 'http/1.1'] });
+      try {
+        const h2 = await getHttp2(server.port, cert.cert, '/bytes/3000');
+        expect([h2.status, h2.alpn, h2.body.length]).to.deep.equal([200, 'h2', 3000]);
+        const conn = await openLabConnection({ host: '127.0.0.1', port: server.port, ca: cert.cert });
+        const a = await conn.get('/bytes/10');
+        const b = await conn.get('/bytes/64k', { range: { start: 10, end: 19 }, keepBody: true });
+        expect([a.status, b.status, b.headers['content-range']]).to.deep.equal([200, 206, 'bytes 10-19/65536']);
+        await conn.close('fin');
+        expect(server.requests.map((r) => r.replace(/port=\d+/, 'port=P'))).to.deep.equal([
+          'GET /bytes/3000 200 3000 port=P h2',
+          'GET /bytes/10 200 10 port=P',
+          'GET /bytes/64k 206 10 port=P',
+        ]);
+      } finally {
+        await server.close();
+      }
+    });
+  });
+
+  describe('startLabServer with a page directory', () => {
+    it('serves the directory, keeps /media and /bytes, and never leaves the directory', async () => {
+      const page = await mkdtemp(join(tmpdir(), 'wirelab-page-'));
+      await writeFile(join(page, 'index.html'), '<p>my page</p>');
+      await writeFile(join(page, 'style.css'), 'p{}');
+      const server = await startLabServer({ key: cert.key, cert: cert.cert, host: '127.0.0.1', port: 0, pageDir: page });
+      try {
+        const conn = await openLabConnection({ host: '127.0.0.1', port: server.port, ca: cert.cert });
+        const index = await conn.get('/', { keepBody: true });
+        const css = await conn.get('/style.css');
+        const video = await conn.get('/media/video.mp4');
+        const escape = await conn.get('/../../etc/passwd');
+        const encoded = await conn.get('/%2e%2e/%2e%2e/etc/passwd');
+        await conn.close('fin');
+        expect([index.body?.toString(), css.headers['content-type'], video.status, escape.status, encoded.status]).to.deep.equal([
+          '<p>my page</p>', 'text/css; charset=utf-8', 200, 404, 404,
+        ]);
+      } finally {
+        await server.close();
+        await rm(page, { recursive: true, force: true });
+      }
+    });
+    it('rejects a page directory that does not exist with a one-line ConfigError', async () => {
+      const error = await startLabServer({ key: cert.key, cert: cert.cert, host: '127.0.0.1', port: 0, pageDir: '/nonexistent/page' }).catch((e: unknown) => e);
+      expect(error).to.include({ code: 'ERR_CONFIG', message: '--page /nonexistent/page: not a directory' });
     });
   });
 

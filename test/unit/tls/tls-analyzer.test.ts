@@ -419,6 +419,11 @@ describe('unit', function () {
           serverHelloFrame: 2,
           changeCipherSpecFrames: [3, undefined],
           encryptedHandshakeFrames: [3, undefined],
+          decrypted: false,
+          decryptionNotes: [],
+          requests: [],
+          decryptedChunks: [],
+          firstDecryptedSide: undefined,
         },
       ]);
     });

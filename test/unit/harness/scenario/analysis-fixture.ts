@@ -37,6 +37,9 @@ export function conversation(stream: number, teardown: ConversationReport['teard
             encryptedHandshakeFrames: [],
             alerts: [],
             helloRetryRequest: false,
+            decrypted: false,
+            decryptionNotes: [],
+            requests: [],
           },
   };
 }
