@@ -8,6 +8,7 @@ import type { CaptureSummary } from '../../analyzer/analysis-result.js';
 import { resolveFlagId } from '../../analyzer/analysis/expert.js';
 import { ConfigError } from '../../analyzer/errors.js';
 import { buildFrameRecord, parseEpoch } from '../../analyzer/report/frame-record.js';
+import { frameRecordJson } from '../../analyzer/report/frame-record-json.js';
 import { writeJsonReport } from '../../analyzer/report/json-stream.js';
 import { formatPacketLine, formatTextReport } from '../../analyzer/report/text.js';
 import { createCompletenessSpool } from '../completeness-spool.js';
@@ -129,14 +130,14 @@ export async function analyzeCommand(file: string, options: AnalyzeCommandOption
       // arrives, completeness null; the conversations' reports carry the final value.
       summary = await analyzeFrames(file, { keepFindings: false, ...keyOptions }, (frame) => {
         if (!wanted(frame)) return;
-        out.write(`${JSON.stringify(buildFrameRecord(frame.step, frame.findings))}\n`);
+        out.write(`${frameRecordJson(buildFrameRecord(frame.step, frame.findings))}\n`);
       });
     } else if (options.format === 'jsonl') {
       // Each line carries its stream's final completeness: the spool holds lines until the end.
       const spool = createCompletenessSpool();
       summary = await analyzeFrames(file, { keepFindings: false, ...keyOptions }, (frame) => {
         if (!wanted(frame)) return;
-        spool.add(JSON.stringify(buildFrameRecord(frame.step, frame.findings)), frame.step.tcp?.stream ?? null);
+        spool.add(frameRecordJson(buildFrameRecord(frame.step, frame.findings)), frame.step.tcp?.stream ?? null);
       });
       spool.drain((stream) => summary.completenessOf(stream), (text) => out.write(text));
     } else {
