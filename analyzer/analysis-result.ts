@@ -4,6 +4,7 @@
  */
 
 import type { Finding } from './analysis/expert.js';
+import type { HttpRequestRecord } from './analysis/tls/app-data.js';
 import type { CaptureFormatError } from './errors.js';
 import type { FindingStore } from './core/finding-store.js';
 
@@ -126,25 +127,8 @@ export interface TlsSummary {
   };
 }
 
-/** One HTTP request of a connection and its response, as decrypted. */
-export interface HttpRequestSummary {
-  readonly protocol: 'http/1.1' | 'h2';
-  /** HTTP/2 stream id (undefined for HTTP/1.1). */
-  readonly h2Stream: number | undefined;
-  readonly method: string;
-  readonly uri: string;
-  readonly host: string | undefined;
-  readonly range: string | undefined;
-  /** Frame that completed the request. */
-  readonly frame: number;
-  /** Response status; undefined when no response was seen. */
-  readonly status: number | undefined;
-  readonly contentType: string | undefined;
-  readonly contentRange: string | undefined;
-  /** Response body bytes. */
-  readonly bytes: number;
-  readonly responseFrame: number | undefined;
-}
+/** One HTTP request of a connection and its response, as decrypted (the TLS analysis's record, read-only). */
+export type HttpRequestSummary = Readonly<HttpRequestRecord>;
 
 /** One TCP conversation (tcp.stream). */
 export interface ConversationReport {

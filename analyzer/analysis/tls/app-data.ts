@@ -46,6 +46,13 @@ export interface HttpRequestRecord {
   responseFrame: number | undefined;
 }
 
+/** A request as its frame shows it, before any response: the response fields start empty. */
+function unansweredRequest(
+  request: Pick<HttpRequestRecord, 'protocol' | 'h2Stream' | 'method' | 'uri' | 'host' | 'range' | 'frame'>,
+): HttpRequestRecord {
+  return { ...request, status: undefined, contentType: undefined, contentRange: undefined, bytes: 0, responseFrame: undefined };
+}
+
 /** What one frame's decrypted application data showed. */
 export interface AppFrameResult {
   http: HttpFrameFields | undefined;
@@ -135,20 +142,7 @@ export class AppDataStream {
     if (m.kind === 'request') {
       http.request_method.push(m.method!);
       http.request_uri.push(m.uri!);
-      const record: HttpRequestRecord = {
-        protocol: 'http/1.1',
-        h2Stream: undefined,
-        method: m.method!,
-        uri: m.uri!,
-        host: m.host,
-        range: m.range,
-        frame,
-        status: undefined,
-        contentType: undefined,
-        contentRange: undefined,
-        bytes: 0,
-        responseFrame: undefined,
-      };
+      const record = unansweredRequest({ protocol: 'http/1.1', h2Stream: undefined, method: m.method!, uri: m.uri!, host: m.host, range: m.range, frame });
       this.requests.push(record);
       this.unanswered.push(record);
       return;
@@ -199,7 +193,7 @@ export class AppDataStream {
     if (path !== undefined) h2.path.push(path);
     if (status !== undefined && /^\d{3}$/.test(status)) h2.status.push(Number(status));
     if (fromServer === 0 && method !== undefined) {
-      const record: HttpRequestRecord = {
+      const record = unansweredRequest({
         protocol: 'h2',
         h2Stream: e.streamId,
         method,
@@ -207,12 +201,7 @@ export class AppDataStream {
         host: e.headers.get(':authority'),
         range: e.headers.get('range'),
         frame,
-        status: undefined,
-        contentType: undefined,
-        contentRange: undefined,
-        bytes: 0,
-        responseFrame: undefined,
-      };
+      });
       this.requests.push(record);
       this.byH2Stream.set(e.streamId, record);
     } else if (fromServer === 1 && status !== undefined) {
