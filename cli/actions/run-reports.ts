@@ -42,6 +42,11 @@ export function formatPassRates(summary: RunSummary): string {
   const lines = [
     `${summary.name}: ${summary.passed}/${summary.runs} passed (${((100 * summary.passed) / summary.runs).toFixed(0)}%), run time ${(Math.min(...totals) / 1000).toFixed(1)}–${(Math.max(...totals) / 1000).toFixed(1)} s`,
   ];
+  const busy = summary.results.filter((r) => r.path.lost > 0);
+  if (busy.length > 0) {
+    const failedBusy = busy.filter((r) => !r.ok).length;
+    lines.push(`  ${busy.length} run${busy.length === 1 ? '' : 's'} lost frames outside the impairments (the machine was too busy; ${failedBusy} of them failed): seed${busy.length === 1 ? '' : 's'} ${busy.slice(0, 5).map((r) => r.seed).join(', ')}${busy.length > 5 ? ', …' : ''}`);
+  }
   const labels = [...new Set(summary.results.flatMap((r) => r.outcomes.map((o) => o.label)))];
   for (const label of labels) {
     const outcomes = summary.results.flatMap((r) => r.outcomes.filter((o) => o.label === label).map((o) => ({ run: r, o })));

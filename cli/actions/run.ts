@@ -68,6 +68,8 @@ export interface RunRecord {
   readonly error?: { readonly message: string; readonly timeline: string };
   /** With --replay-impairments: frames matched, unmatched and recorded segments never seen. */
   readonly replay?: ScenarioRunResult['replayStats'];
+  /** Each host's TCP segments sent against those the proxy received; `lost > 0`: the machine dropped frames outside the impairments. */
+  readonly path: ScenarioRunResult['pathAudit'];
 }
 
 /** One scenario's summary over its repeats (the JSON format's records). */
@@ -223,6 +225,7 @@ function toRecord(result: ScenarioRunResult, file: string | undefined, run: numb
     summary: formatAnalysisSummary(result),
     ...(result.error && isExpectationError(result.error) ? { error: { message: result.error.message, timeline: result.error.timeline } } : {}),
     ...(result.replayStats === undefined ? {} : { replay: result.replayStats }),
+    path: result.pathAudit,
   };
 }
 

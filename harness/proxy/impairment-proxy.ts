@@ -73,6 +73,10 @@ export interface ImpairmentProxy {
   readonly captured: { readonly client: readonly CapturedFrame[]; readonly server: readonly CapturedFrame[] };
   /** Frames forwarded so far per direction (all copies, ARP/NDP included). */
   readonly forwarded: { readonly uplink: number; readonly downlink: number };
+  /** TCP frames received from each host so far (what path-audit compares with the hosts' own counts). */
+  readonly tcpReceived: { readonly uplink: number; readonly downlink: number };
+  /** Frames whose send on the far side failed while the proxy ran (lost by the machine, not by an impairment). */
+  readonly failedSends: { readonly uplink: number; readonly downlink: number };
   /** With `replay`: the match statistics so far. */
   readonly replayStats: ReplayStats | undefined;
   /** The chains' labels as run (`uplink` and `downlink` of a recording). */
@@ -153,6 +157,8 @@ export async function startProxy(topology: Topology, options: ProxyOptions): Pro
   const segments = { uplink: new Map<number, SegmentIdentity>(), downlink: new Map<number, SegmentIdentity>() };
   const arrivalsMs = { uplink: new Map<number, number>(), downlink: new Map<number, number>() };
   const forwarded = { uplink: 0, downlink: 0 };
+  const tcpReceived = { uplink: 0, downlink: 0 };
+  const failedSends = { uplink: 0, downlink: 0 };
   const chainFrames = { uplink: 0, downlink: 0 };
   const timers: { uplink: NodeJS.Timeout | undefined; downlink: NodeJS.Timeout | undefined } = { uplink: undefined, downlink: undefined };
   // Epoch ns from a monotonic source: hrtime never steps backwards while the run lasts.
@@ -209,7 +215,9 @@ export async function startProxy(topology: Topology, options: ProxyOptions): Pro
     try {
       out.send(data, data.length);
     } catch {
-      // The veth is already gone (topology closed first): the frame is lost with the link.
+      // The veth is gone (topology closed first) or its queue is full: the frame is lost with the
+      // link, and path-audit reports it, since no impairment decided it.
+      failedSends[direction]++;
       return;
     }
     forwarded[direction]++;
@@ -236,6 +244,7 @@ export async function startProxy(topology: Topology, options: ProxyOptions): Pro
     const data = Buffer.from(buffer.subarray(0, nbytes));
     const kind = guard(data);
     if (kind === FrameClass.Reject) {
+      tcpReceived[direction]++; // it reached the proxy (any protocol): only a shortfall matters
       record({ frame: 0, direction, action: 'drop', impairment: NETWORK_RULE });
       return;
     }
@@ -248,7 +257,10 @@ export async function startProxy(topology: Topology, options: ProxyOptions): Pro
     const segment = identify(direction, data);
     const arrivedMs = performance.now();
     arrivalsMs[direction].set(frame, arrivedMs);
-    if (segment !== undefined) segments[direction].set(frame, segment);
+    if (segment !== undefined) {
+      segments[direction].set(frame, segment);
+      tcpReceived[direction]++;
+    }
     captureReceived(direction, data, frame);
     chains[direction].offer(segment === undefined ? { data, direction, frame } : { data, direction, frame, segment }, arrivedMs);
     pump(direction);
@@ -307,6 +319,12 @@ export async function startProxy(topology: Topology, options: ProxyOptions): Pro
     },
     get forwarded() {
       return { ...forwarded };
+    },
+    get tcpReceived() {
+      return { ...tcpReceived };
+    },
+    get failedSends() {
+      return { ...failedSends };
     },
     get replayStats() {
       if (replay === undefined) return undefined;

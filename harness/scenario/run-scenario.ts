@@ -19,6 +19,7 @@ import { chain } from '../impair/chain.js';
 import { delay } from '../impair/delay.js';
 import type { ImpairDecision, Impairment } from '../impair/impairment.js';
 import { formatImpairmentLog, type ImpairmentRecording } from '../impair/recording.js';
+import { auditPath, formatPathAudit, type PathAudit } from '../path-audit.js';
 import { startProxy, type ImpairmentProxy, type ReplayStats } from '../proxy/impairment-proxy.js';
 import { createTopology, type Host, type Topology } from '../topology.js';
 import type { CapturePoint, Scenario } from './define-scenario.js';
@@ -93,6 +94,11 @@ export interface ScenarioRunResult {
   readonly decisions: readonly ImpairDecision[];
   /** With `replay`: how many frames matched a recorded segment, how many did not, and recorded segments never seen. */
   readonly replayStats: ReplayStats | undefined;
+  /**
+   * Each host's TCP segments sent against those the proxy received. `lost > 0` means the machine lost
+   * frames outside the impairment chain (overloaded): the capture then shows losses nobody asked for.
+   */
+  readonly pathAudit: PathAudit;
   readonly timings: RunTimings;
   readonly error: ExpectationError | undefined;
 }
@@ -219,6 +225,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     await client.next(['done'], scenario.timeoutMs + 5_000);
     clientSteps = client.messages.flatMap((m) => (m.type === 'step' ? [{ index: m.index, label: m.label, startMs: m.startMs, endMs: m.endMs, detail: m.detail }] : []));
     await new Promise((r) => setTimeout(r, drainMs(scenario.rttMs)));
+    const pathAudit = await auditPath(topo, proxy);
     trafficMs = performance.now() - t;
     for (const line of [...server.keyLog, ...client.keyLog]) keyLog.add(line);
 
@@ -270,6 +277,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       `tcp: ${Object.entries(scenario.tcp).map(([k, v]) => `${k}=${String(v)}`).join(' ') || 'Linux defaults'}`,
       `uplink: ${uplink.map((i) => i.label).join(' | ') || 'none'}; downlink: ${downlink.map((i) => i.label).join(' | ') || 'none'}`,
       ...(replayStats === undefined ? [] : [`replay of seed ${seed}: ${formatReplayStats(replayStats)}`]),
+      formatPathAudit(pathAudit),
       `timings: setup ${timings.setupMs.toFixed(0)} ms (topology ${topologyUpMs.toFixed(0)}), traffic ${trafficMs.toFixed(0)} ms, analysis ${analyzeMs.toFixed(0)} ms, teardown ${teardownMs.toFixed(0)} ms (topology ${topologyDownMs.toFixed(0)})`,
       'client steps:',
       ...clientSteps.map((s) => `  ${s.startMs.toFixed(1).padStart(8)} ms ${s.label}: ${s.detail}`),
@@ -286,11 +294,12 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
         .map((r) => `expected ${r.outcome.expected}, found ${r.outcome.found}${r.outcome.tolerance ? ` (tolerance ${r.outcome.tolerance})` : ''}${(r.outcome.explanation ?? []).map((l) => `; ${l}`).join('')}`)
         .join('; ');
       const excerpt = formatPacketTimeline(analysis, timelineContext, marked.length > 0 ? { around: marked, mark: marked, context: 6 } : {});
-      error = new ExpectationError(`${scenario.name}: ${summary} (seed ${seed}, capture: ${point}; artefacts in ${dir})`, {
+      const unasked = pathAudit.lost === 0 ? '' : `; the machine itself lost ${pathAudit.lost} frame${pathAudit.lost === 1 ? '' : 's'} outside the impairments, so this run does not test the scenario: rerun it on a less busy machine (${formatPathAudit(pathAudit)})`;
+      error = new ExpectationError(`${scenario.name}: ${summary}${unasked} (seed ${seed}, capture: ${point}; artefacts in ${dir})`, {
         timeline: excerpt.split('\n').slice(0, 60).join('\n'),
       });
     }
-    return { name: scenario.name, seed, ok: failed.length === 0, dir, capturePoint: point, outcomes, analysis, clientSteps, decisions, replayStats, timings, error };
+    return { name: scenario.name, seed, ok: failed.length === 0, dir, capturePoint: point, outcomes, analysis, clientSteps, decisions, replayStats, pathAudit, timings, error };
   } catch (e) {
     // Keep whatever the proxy captured: a failed run is exactly when the capture is wanted.
     if (proxy) await saveCaptureAfterError(proxy, dir, point, keyLog, seed).catch(() => {});

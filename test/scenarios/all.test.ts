@@ -7,9 +7,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runScenario, scenarioEnvironmentProblem } from '../../harness/scenario/run-scenario.js';
+import { scenarioEnvironmentProblem } from '../../harness/scenario/run-scenario.js';
 import { scenarios } from '../../scenarios/index.js';
 import { skipBecause } from '../support/skip.js';
+import { runValidScenario } from '../support/valid-run.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const tshark = spawnSync('tshark', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -51,7 +52,7 @@ describe('scenarios', function () {
       if (process.getuid?.() !== 0) skipBecause(this, 'needs root for namespaces, veths and libpcap; run npm run test:netns as root');
       const problem = scenarioEnvironmentProblem(scenario);
       if (problem !== undefined) skipBecause(this, problem);
-      const result = await runScenario(scenario, { outDir: out });
+      const result = await runValidScenario(scenario, { outDir: out });
       if (!result.ok) throw result.error;
       expect(result.outcomes.every((o) => o.ok)).to.equal(true);
       if (tshark) {

@@ -14,9 +14,9 @@ import type { ImpairDecision } from '../../harness/impair/impairment.js';
 import { parseImpairmentLog } from '../../harness/impair/recording.js';
 import { segmentKey } from '../../harness/impair/segment-identity.js';
 import { conversationFlagCounts } from '../../harness/scenario/replay-check.js';
-import { runScenario } from '../../harness/scenario/run-scenario.js';
 import { findScenario } from '../../scenarios/index.js';
 import { skipBecause } from '../support/skip.js';
+import { runValidScenario } from '../support/valid-run.js';
 
 const BAR = process.env['WIRELAB_REPLAY_RUNS'] !== undefined;
 const REPLAYS = Number(process.env['WIRELAB_REPLAY_RUNS'] ?? '2');
@@ -42,7 +42,7 @@ describe('impairment replay', function () {
     it(`@netns ${name}: ${REPLAYS} replays of a run's impairments.jsonl repeat its decisions on the same segments${BAR ? ' and its flag counts' : ''}`, async function () {
       if (process.getuid?.() !== 0) skipBecause(this, 'needs root for namespaces, veths and libpcap; run npm run test:netns as root');
       const scenario = findScenario(name)!;
-      const original = await runScenario(scenario, { seed: 11, runDir: join(out, name, 'original') });
+      const original = await runValidScenario(scenario, { seed: 11, runDir: join(out, name, 'original') });
       const logPath = join(original.dir, 'impairments.jsonl');
       const recording = parseImpairmentLog(await readFile(logPath, 'utf8'), logPath);
       expect(recording.seed).to.equal(11);
@@ -50,7 +50,7 @@ describe('impairment replay', function () {
       let same = 0;
       const differing: string[] = [];
       for (let k = 0; k < REPLAYS; k++) {
-        const replay = await runScenario(scenario, { replay: recording, runDir: join(out, name, `replay-${k + 1}`) });
+        const replay = await runValidScenario(scenario, { replay: recording, runDir: join(out, name, `replay-${k + 1}`) });
         expect(replay.seed, 'a replay runs with the recording seed').to.equal(11);
         expect(replay.replayStats!.matched).to.be.greaterThan(0);
         expect(discrete(replay.decisions)).to.include.members(discrete(recording.decisions));

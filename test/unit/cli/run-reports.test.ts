@@ -47,6 +47,8 @@ function record(run: number, seed: number, ok: boolean): RunRecord {
     ],
     failures: ok ? [] : ['expected exactly 1 tcp.analysis.fast_retransmission, found 0 (none)'],
     summary: [],
+    // The failed run lost one server frame outside the impairments (a busy machine).
+    path: { uplink: { sent: 20, received: 20, failedSends: 0 }, downlink: { sent: 190, received: ok ? 190 : 189, failedSends: 0 }, lost: ok ? 0 : 1 },
     ...(ok ? {} : { error: { message: 'user-lost-segment: expected exactly 1 … <&> "quoted"', timeline: '>>   95   0.2 S>C . 41985:43433 [out_of_order]' } }),
   };
 }
@@ -119,6 +121,7 @@ describe('unit', () => {
       expect(text).to.include('user-lost-segment: 2/3 passed (67%)');
       expect(text).to.match(/ 3\/3 count tcp\.analysis\.duplicate_ack at least 2\n/);
       expect(text).to.match(/ 2\/3 count tcp\.analysis\.fast_retransmission exactly 1\n\s+1× found 0 \(none\) \(seed 8\)\n\s+e\.g\. frame 95 resends/);
+      expect(text).to.include('1 run lost frames outside the impairments (the machine was too busy; 1 of them failed): seed 8');
     });
   });
 });

@@ -23,6 +23,7 @@ import { runScenario, runScenarioTrafficOnLoopback, scenarioEnvironmentProblem }
 import { at, browser, client } from '../../../harness/scenario/timeline.js';
 import browserPageLoad from '../../../scenarios/browser-page-load.scenario.js';
 import { skipBecause } from '../../support/skip.js';
+import { runValidScenario } from '../../support/valid-run.js';
 
 const MISSING = '/nonexistent/wirelab/chromium';
 const MISSING_MESSAGE = `chromium was not found at ${MISSING} (needed by the real-browser client): install chromium (apt-get install chromium)`;
@@ -190,7 +191,7 @@ describe('unit', function () {
       if (problem !== undefined) skipBecause(this, problem);
       const out = await mkdtemp(join(tmpdir(), 'wirelab-browser-scenario-'));
       after(() => rm(out, { recursive: true, force: true }));
-      const result = await runScenario(browserPageLoad, { outDir: out });
+      const result = await runValidScenario(browserPageLoad, { outDir: out });
       if (!result.ok) throw result.error;
       expect(result.clientSteps.map((s) => s.label)).to.deep.equal(['browser load /, play the video 3000 ms', 'browser close']);
       expect(result.clientSteps[0]!.detail).to.match(/played [1-9][.\d]* s of video/);
