@@ -129,8 +129,9 @@ interface Entry {
   readonly captureDrop: boolean;
 }
 
-// libpcap's kernel ring per handle; frames are small and the proxy drains it continuously.
-const PCAP_BUFFER_BYTES = 4 << 20;
+// libpcap's kernel ring per handle. The proxy drains it continuously, but a busy machine can stall
+// its event loop for tens of ms; 16 MB holds thousands of MTU-sized frames through such a stall.
+const PCAP_BUFFER_BYTES = 16 << 20;
 
 /**
  * Opens both root-side veth ends of `topology` and starts bridging. Each handle's BPF filter
