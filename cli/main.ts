@@ -11,6 +11,7 @@ import { register as registerInit } from './commands/init.js';
 import { register as registerList } from './commands/list.js';
 import { register as registerExplain } from './commands/explain.js';
 import { register as registerReport } from './commands/report.js';
+import { register as registerReplay } from './commands/replay.js';
 import { register as registerRun } from './commands/run.js';
 import { register as registerServe } from './commands/serve.js';
 
@@ -55,6 +56,7 @@ export function buildProgram(): Command {
   registerReport(program, run);
   registerInit(program, run);
   registerCapture(program, run);
+  registerReplay(program, run);
   return program;
 }
 

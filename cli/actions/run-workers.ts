@@ -5,23 +5,12 @@
  * other's packets. Namespaces and run ids are per process, so the runs cannot collide.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ConfigError, EnvironmentError, ErrorCode, HarnessError } from '../../analyzer/errors.js';
 import { registerResource } from '../../harness/cleanup.js';
+import { wirelabBin } from '../wirelab-bin.js';
 import type { ScenarioSource } from './load-scenarios.js';
 import type { RunCommandOptions, RunRecord, RunSummary } from './run.js';
 import { formatPassRates } from './run-reports.js';
-
-/** bin/wirelab.js of this installation (from cli/actions/ in a checkout, dist/cli/actions/ when built). */
-function wirelabBin(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const root = here.split(/[\\/]/).includes('dist') ? resolve(here, '..', '..', '..') : resolve(here, '..', '..');
-  const bin = resolve(root, 'bin', 'wirelab.js');
-  if (!existsSync(bin)) throw new EnvironmentError(`--parallel: cannot find ${bin} to start workers`);
-  return bin;
-}
 
 /** The flags a worker repeats from this invocation: everything that shapes a run, nothing that selects or reports. */
 function workerArgs(sources: readonly ScenarioSource[], options: RunCommandOptions): string[] {

@@ -1,0 +1,103 @@
+/**
+ * wire-replay.test.ts: @netns tests of `wirelab replay`: a capture sent onto a veth of a wirelab
+ * topology is captured and analysed live on the far side, and that analysis equals `wirelab analyze`
+ * of the file frame for frame, at --speed 1 and at --topspeed; every address on the wire is the run's own;
+ * nothing is left behind. Needs root, libpcap and a build (it runs the CLI).
+ */
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readCaptureFile } from '../../analyzer/capture/open-capture.js';
+import { liveEnvironmentProblem } from '../../harness/env-check.js';
+import { listNetns } from '../../harness/netns.js';
+
+const root = new URL('../../', import.meta.url).pathname;
+const bin = join(root, 'bin/wirelab.js');
+const captures = join(root, 'test/fixtures/captures');
+
+function wirelab(args: readonly string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 60_000, cwd: root, maxBuffer: 64 << 20 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The per-frame facts of an analyze JSONL record that the wire must not change. */
+function facts(line: string): string {
+  const r = JSON.parse(line) as Record<string, unknown>;
+  return JSON.stringify([r['frame'], r['stream'], r['sport'], r['dport'], r['tcp_flags'], r['seq'], r['ack'], r['tcp_len'], r['win'], r['flags'], r['dup_ack_num'], r['tls']]);
+}
+
+/** Every IPv4/IPv6 source and destination of an Ethernet capture, as text. */
+function addressesOf(frames: readonly { data: Buffer }[]): Set<string> {
+  const out = new Set<string>();
+  for (const { data } of frames) {
+    const type = data.readUInt16BE(12);
+    if (type === 0x0800) for (const at of [26, 30]) out.add([...data.subarray(at, at + 4)].join('.'));
+    if (type === 0x86dd) for (const at of [22, 38]) out.add(data.subarray(at, at + 16).toString('hex'));
+  }
+  return out;
+}
+
+describe('wirelab replay @netns', function () {
+  this.timeout(120_000);
+  const dir = mkdtempSync(join(tmpdir(), 'wirelab-wire-replay-'));
+  before(function () {
+    const problem = liveEnvironmentProblem();
+    if (problem !== undefined) {
+      console.warn(`skipping @netns replay tests: ${problem}`);
+      this.skip();
+    }
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const cases = [
+    ['kernel/02_lost_fast_retrans.pcap', '--speed', '1'],
+    ['kernel/05_reorder_ooo_large_irtt.pcap', '--speed', '1'],
+    ['kernel/02_lost_fast_retrans.pcap', '--topspeed'],
+    ['tls/21_tls12_alert.pcap', '--topspeed'],
+    ['encap/icmpv6-quoted.pcap', '--topspeed'],
+  ] as const;
+  for (const [file, ...timing] of cases) {
+    it(`${file} ${timing.join(' ')}: the live analysis equals wirelab analyze frame for frame`, () => {
+      const out = join(dir, `${file.replace(/\W/g, '_')}${timing.join('')}`);
+      const before = new Set(listNetns());
+      const r = wirelab(['replay', join(captures, file), ...timing, '-o', out, '--quiet']);
+      expect(r.stderr).to.equal('');
+      expect(r.status, r.stdout).to.equal(0);
+      const original = wirelab(['analyze', join(captures, file), '--format', 'jsonl', '--quiet']).stdout.trim().split('\n');
+      const live = readFileSync(join(out, 'live.jsonl'), 'utf8').trim().split('\n');
+      // Checked here on its own, not only by the command's verdict.
+      expect(live.map(facts)).to.deep.equal(original.map(facts));
+      expect(r.stdout).to.include(`all ${original.length} frames agree`);
+      expect(r.stdout).to.match(new RegExp(`${original.length} frames sent in [\\d.]+ s \\([\\d,]+ packets/s\\), ${original.length} received`));
+      if (timing[0] === '--speed') expect(r.stdout).to.match(/timing error \(send time − schedule\): median \d+ µs, p99 \d+ µs/);
+      expect(new Set(listNetns().filter((n) => !before.has(n))), 'namespaces left behind').to.deep.equal(new Set());
+    });
+  }
+
+  it('puts only addresses of its own ranges on the wire', async () => {
+    const out = join(dir, 'ranges');
+    const r = wirelab(['replay', join(captures, 'encap/icmpv6-quoted.pcap'), '--topspeed', '-o', out, '--quiet', '--no-compare']);
+    expect(r.status, r.stdout + r.stderr).to.equal(0);
+    for (const a of addressesOf(await readCaptureFile(join(out, 'received.pcapng')))) {
+      expect(a.startsWith('198.19.') || a.startsWith('fd00776cffff00000000'), a).to.equal(true);
+    }
+  });
+
+  it('refuses a link type it cannot send, in one line, before making any namespace', () => {
+    const before = listNetns().length;
+    const r = wirelab(['replay', join(captures, 'encap/chdlc.pcap'), '-o', join(dir, 'bad')]);
+    expect(r.status).to.equal(2);
+    expect(r.stderr.trim().split('\n')).to.have.length(1);
+    expect(r.stderr).to.match(/^error \[ERR_CONFIG\]: frame 1: link type 104 cannot be replayed onto Ethernet/);
+    expect(listNetns().length).to.equal(before);
+  });
+
+  it('rejects conflicting timing flags and a missing file with exit code 2', () => {
+    expect(wirelab(['replay', join(captures, 'kernel/02_lost_fast_retrans.pcap'), '--speed', '2', '--topspeed']).stderr).to.equal('error [ERR_CONFIG]: give one of --speed, --pps and --topspeed\n');
+    const missing = wirelab(['replay', join(dir, 'nope.pcap')]);
+    expect(missing.status).to.equal(2);
+    expect(missing.stderr).to.match(/^error \[ERR_FILE_NOT_FOUND\]: .*nope\.pcap: no such file\n$/);
+  });
+});
