@@ -3,7 +3,8 @@
  * Bench code: may spawn processes; the analyzer itself runs only inside bench-worker.ts, compiled (dist/, rebuilt
  * when stale) unless `--source`. The CLI a user runs (`node dist/cli/main.js analyze`, output to a file) is timed
  * too. Flags: `--only=a,f`, `--profile[=mode]`, `--no-tshark`, `--source`, `--no-cli`, `--rss` (CLI peak RSS at
- * 0.2 and 2 GB; env BENCH_10G=1 adds 10 GB, several minutes per format); env BENCH_ITER (runs per mode, default 5),
+ * 0.2 and 2 GB; env BENCH_10G=1 adds 10 GB, several minutes per format), `--replay` (wirelab replay's packets/s and
+ * timing error, root; also `npm run bench:replay`); env BENCH_ITER (runs per mode, default 5),
  * BENCH_PACKETS (corpus size).
  */
 import { spawnSync } from 'node:child_process';
@@ -18,6 +19,7 @@ import type { WorkerResult } from './bench-worker.js';
 import { BENCH_DIR, DEFAULT_CORPORA, ensureCorpus } from './make-corpus.js';
 import type { CorpusFile, CorpusSpec } from './make-corpus.js';
 import { formatProfileRows, readCpuProfile, summarizeCpuProfile } from './profile.js';
+import { benchReplay } from './replay.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SOURCE_WORKER = fileURLToPath(new URL('./bench-worker.ts', import.meta.url));
@@ -337,6 +339,10 @@ async function main(): Promise<void> {
   if (args.includes('--rss')) {
     const small = await corpus({ ...DEFAULT_CORPORA.plain, packets: 200_000 });
     await rssBySize(small, files.plain);
+  }
+  if (args.includes('--replay')) {
+    console.log('');
+    for (const l of await benchReplay(Math.min(iterations, 3))) console.log(l);
   }
   const loadAfter = loadavg().map((l) => l.toFixed(2)).join(' ');
   console.log(`load average before: ${info['load']}, after: ${loadAfter} (${info['cores']} cores)`);
