@@ -97,6 +97,8 @@ export interface TlsSummary {
   readonly alpn: readonly string[];
   /** The client's ALPN offer. */
   readonly alpnOffered: readonly string[];
+  /** IANA names of the cipher suites the first Client Hello offered, in its order (unknown ones as 0x…). */
+  readonly suitesOffered: readonly string[];
   readonly clientHelloFrame: number | undefined;
   readonly serverHelloFrame: number | undefined;
   /** Frames of the first ChangeCipherSpec sent by client and by server. */

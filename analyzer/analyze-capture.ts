@@ -14,6 +14,7 @@ import type {
 import type { TcpConversation } from './analysis/tcp/conversation.js';
 import type { Conversation } from './analysis/tcp/conversation.js';
 import type { TlsStreamSummary } from './analysis/tls/tls-analyzer.js';
+import { cipherSuiteName } from './decode/tls/tls-cipher-suites.js';
 import { readCapture } from './capture/open-capture.js';
 import type { CaptureSource } from './capture/open-capture.js';
 import { CaptureFormatError, ConfigError, isCaptureFormatError } from './errors.js';
@@ -336,6 +337,7 @@ function tlsSummaryOf(summary: TlsStreamSummary | undefined, keepDecrypted: bool
           ? []
           : summary.alpnOffered,
     alpnOffered: summary.alpnOffered,
+    suitesOffered: summary.suitesOffered.map((s) => cipherSuiteName(s)),
     clientHelloFrame: summary.clientHelloFrame,
     serverHelloFrame: summary.serverHelloFrame,
     changeCipherSpecFrames: summary.changeCipherSpecFrames.filter((f): f is number => f !== undefined),

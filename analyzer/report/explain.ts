@@ -275,11 +275,15 @@ export function explainAnalysis(analysis: Analysis, lang: ExplainLanguage = 'en'
       const hello = rec(t.clientHelloFrame);
       const VERSION_NAMES: Readonly<Record<number, string>> = { 0x0304: 'TLS 1.3', 0x0303: 'TLS 1.2', 0x0302: 'TLS 1.1', 0x0301: 'TLS 1.0' };
       const offered = hello?.tls?.supported_versions.map((v) => VERSION_NAMES[v] ?? `0x${v.toString(16).padStart(4, '0')}`) ?? [];
+      // The first few suites by name (the client's preference order), then how many more.
+      const suites = t.suitesOffered;
+      const suiteList = (sep: string, more: (n: number) => string): string =>
+        suites.length === 0 ? '' : `${suites.slice(0, 4).join(sep)}${suites.length > 4 ? more(suites.length - 4) : ''}`;
       blocks.push({
         kind: 'text',
         text: L(
-          `#${t.clientHelloFrame}: Client Hello, the first data of the connection. The client names the server it wants (SNI ${t.sni ?? '–'}), offers the application protocols ${t.alpnOffered.join(', ') || '–'} by ALPN${offered.length > 0 ? ` and the versions ${offered.join(', ')} (supported_versions)` : ''}, and lists the cipher suites it can use.`,
-          `#${t.clientHelloFrame}：Client Hello，连接中的第一份数据。客户端说明要访问的服务器（SNI ${t.sni ?? '–'}），通过 ALPN 提供应用协议 ${t.alpnOffered.join('、') || '–'}${offered.length > 0 ? `，并提供版本 ${offered.join('、')}（supported_versions）` : ''}，同时列出自己支持的密码套件。`,
+          `#${t.clientHelloFrame}: Client Hello, the first data of the connection. The client names the server it wants (SNI ${t.sni ?? '–'}), offers the application protocols ${t.alpnOffered.join(', ') || '–'} by ALPN${offered.length > 0 ? ` and the versions ${offered.join(', ')} (supported_versions)` : ''}, and lists the cipher suites it can use${suites.length === 0 ? '' : `, ${suites.length} of them in its order of preference: ${suiteList(', ', (n) => ` and ${n} more`)}`}.`,
+          `#${t.clientHelloFrame}：Client Hello，连接中的第一份数据。客户端说明要访问的服务器（SNI ${t.sni ?? '–'}），通过 ALPN 提供应用协议 ${t.alpnOffered.join('、') || '–'}${offered.length > 0 ? `，并提供版本 ${offered.join('、')}（supported_versions）` : ''}，同时列出自己支持的密码套件${suites.length === 0 ? '' : `（共 ${suites.length} 个，按偏好排序：${suiteList('、', (n) => ` 等另外 ${n} 个`)}）`}。`,
         ),
       });
       if (t.serverHelloFrame !== undefined) {

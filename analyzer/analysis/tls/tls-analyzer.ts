@@ -201,6 +201,8 @@ export interface TlsStreamSummary {
   readonly sni: string | undefined;
   /** ALPN names offered by the first ClientHello. */
   readonly alpnOffered: readonly string[];
+  /** Cipher suites offered by the first ClientHello, in its order. */
+  readonly suitesOffered: readonly number[];
   /** ALPN name chosen in a ServerHello (TLS 1.2 only; TLS 1.3 hides it in EncryptedExtensions). */
   readonly alpnSelected: string | undefined;
   readonly alerts: readonly TlsStreamAlert[];
@@ -305,6 +307,7 @@ interface StreamState {
   serverHelloSuite: number | undefined;
   sni: string | undefined;
   alpnOffered: string[] | undefined;
+  suitesOffered: number[] | undefined;
   alpnSelected: string | undefined;
   alerts: TlsStreamAlert[];
   clientDirection: 0 | 1 | undefined;
@@ -443,6 +446,7 @@ export function createTlsAnalyzer(options: TlsAnalyzerOptions = {}): TlsAnalyzer
       serverHelloSuite: undefined,
       sni: undefined,
       alpnOffered: undefined,
+      suitesOffered: undefined,
       alpnSelected: undefined,
       alerts: [],
       clientDirection: undefined,
@@ -960,6 +964,7 @@ export function createTlsAnalyzer(options: TlsAnalyzerOptions = {}): TlsAnalyzer
         state.clientDirection = ctx.input.direction;
         state.sni = hello.serverNames[0];
         state.alpnOffered = [...hello.alpn];
+        state.suitesOffered = [...hello.cipherSuites];
       }
       if (!reportFields) return;
       out.client_version ??= hello.legacyVersion;
@@ -1086,6 +1091,7 @@ export function createTlsAnalyzer(options: TlsAnalyzerOptions = {}): TlsAnalyzer
         cipherSuiteName: cipherSuite === undefined ? undefined : cipherSuiteName(cipherSuite),
         sni: s.sni,
         alpnOffered: s.alpnOffered ?? [],
+        suitesOffered: s.suitesOffered ?? [],
         alpnSelected: s.alpnSelected,
         alerts: s.alerts,
         clientDirection: s.clientDirection,

@@ -73,6 +73,14 @@ describe('unit', () => {
       expect(renderExplanationMarkdown(explainAnalysis(noKeys))).to.contain('The requests and responses are encrypted (Application Data)');
     });
 
+    it("names the Client Hello's offered cipher suites in its order, and how many there are", async () => {
+      expect(renderExplanationMarkdown(explainAnalysis(lab))).to.contain('lists the cipher suites it can use, 2 of them in its order of preference: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, TLS_EMPTY_RENEGOTIATION_INFO_SCSV.');
+      expect(renderExplanationMarkdown(explainAnalysis(lab, 'zh'))).to.contain('（共 2 个，按偏好排序：TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256、TLS_EMPTY_RENEGOTIATION_INFO_SCSV）');
+      // A long offer shows the first four, then the count of the rest.
+      const many = await analyzeCapture(join(root, 'test/fixtures/captures/tls/21_tls12_alert.pcap'));
+      expect(renderExplanationMarkdown(explainAnalysis(many))).to.match(/28 of them in its order of preference: TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, [^.]+ and 24 more\./);
+    });
+
     it('speaks natural Chinese with --lang zh, with the same frames', () => {
       const zh = renderExplanationMarkdown(explainAnalysis(lab, 'zh'));
       for (const title of ['## 三次握手', '## TLS 握手', '## 数据传输', '## 失序处理与快速重传', '## 四次挥手', '## 浏览器的并行连接', '## 实验问题解答']) expect(zh).to.contain(title);

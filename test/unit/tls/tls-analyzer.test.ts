@@ -411,6 +411,7 @@ describe('unit', function () {
           cipherSuiteName: 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
           sni: 'www.example.test',
           alpnOffered: ['h2', 'http/1.1'],
+          suitesOffered: [0x1301, 0xc02f],
           alpnSelected: 'http/1.1',
           alerts: [{ frame: 4, direction: 1, level: 2, desc: 40, text: 'Alert (Level: Fatal, Description: Handshake Failure)' }],
           clientDirection: 0,

@@ -31,6 +31,7 @@ export function conversation(stream: number, teardown: ConversationReport['teard
             sni: 'lab.wirelab.test',
             alpn: ['http/1.1'],
             alpnOffered: ['http/1.1'],
+            suitesOffered: ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'],
             clientHelloFrame: 4,
             serverHelloFrame: 5,
             changeCipherSpecFrames: [],
