@@ -70,6 +70,8 @@ export interface RunRecord {
   readonly replay?: ScenarioRunResult['replayStats'];
   /** Each host's TCP segments sent against those the proxy received; `lost > 0`: the machine dropped frames outside the impairments. */
   readonly path: ScenarioRunResult['pathAudit'];
+  /** The impairment chains as run, per direction. */
+  readonly chains: ScenarioRunResult['chains'];
 }
 
 /** One scenario's summary over its repeats (the JSON format's records). */
@@ -226,6 +228,7 @@ function toRecord(result: ScenarioRunResult, file: string | undefined, run: numb
     ...(result.error && isExpectationError(result.error) ? { error: { message: result.error.message, timeline: result.error.timeline } } : {}),
     ...(result.replayStats === undefined ? {} : { replay: result.replayStats }),
     path: result.pathAudit,
+    chains: result.chains,
   };
 }
 
@@ -245,6 +248,7 @@ function formatRun(record: RunRecord, detailed: boolean): string {
     `${record.ok ? 'PASS' : 'FAIL'} ${record.name} (seed ${record.seed}, capture ${record.capturePoint}) in ${(t.totalMs / 1000).toFixed(1)} s: ` +
       `setup ${t.setupMs.toFixed(0)} ms (topology ${t.topologyUpMs.toFixed(0)} ms), traffic ${t.trafficMs.toFixed(0)} ms, ` +
       `analysis ${t.analyzeMs.toFixed(0)} ms, teardown ${t.teardownMs.toFixed(0)} ms (topology ${t.topologyDownMs.toFixed(0)} ms)`,
+    `  impairments: uplink ${record.chains.uplink || 'none'}; downlink ${record.chains.downlink || 'none'}`,
     ...(record.replay === undefined ? [] : [`  replay of the recording's seed ${record.seed}: ${formatReplayStats(record.replay)}`]),
     ...record.outcomes.flatMap((o) => [`  ${o.ok ? 'ok  ' : 'FAIL'} ${o.label}: found ${o.found}`, ...o.explanation.map((l) => `       ${l}`)]),
     ...(detailed ? record.summary : []),

@@ -99,6 +99,8 @@ export interface ScenarioRunResult {
    * frames outside the impairment chain (overloaded): the capture then shows losses nobody asked for.
    */
   readonly pathAudit: PathAudit;
+  /** The impairment chains as run, e.g. uplink "delay 20ms", downlink "drop-nth 20 data | delay 20ms". */
+  readonly chains: { readonly uplink: string; readonly downlink: string };
   readonly timings: RunTimings;
   readonly error: ExpectationError | undefined;
 }
@@ -239,6 +241,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       return frames === undefined ? d : { ...d, captureFrame: frames[0]! };
     });
     const replayStats = proxy.replayStats;
+    const chains = proxy.chainLabels;
     const recording: ImpairmentRecording = { seed, ...proxy.chainLabels, decisions };
     await mkdir(dir, { recursive: true });
     const keyLogText = [...keyLog].map((l) => `${l}\n`).join('');
@@ -299,7 +302,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
         timeline: excerpt.split('\n').slice(0, 60).join('\n'),
       });
     }
-    return { name: scenario.name, seed, ok: failed.length === 0, dir, capturePoint: point, outcomes, analysis, clientSteps, decisions, replayStats, pathAudit, timings, error };
+    return { name: scenario.name, seed, ok: failed.length === 0, dir, capturePoint: point, outcomes, analysis, clientSteps, decisions, replayStats, pathAudit, chains, timings, error };
   } catch (e) {
     // Keep whatever the proxy captured: a failed run is exactly when the capture is wanted.
     if (proxy) await saveCaptureAfterError(proxy, dir, point, keyLog, seed).catch(() => {});

@@ -47,6 +47,7 @@ function record(run: number, seed: number, ok: boolean): RunRecord {
     ],
     failures: ok ? [] : ['expected exactly 1 tcp.analysis.fast_retransmission, found 0 (none)'],
     summary: [],
+    chains: { uplink: 'delay 25ms', downlink: 'drop-nth 30 data | delay 25ms' },
     // The failed run lost one server frame outside the impairments (a busy machine).
     path: { uplink: { sent: 20, received: 20, failedSends: 0 }, downlink: { sent: 190, received: ok ? 190 : 189, failedSends: 0 }, lost: ok ? 0 : 1 },
     ...(ok ? {} : { error: { message: 'user-lost-segment: expected exactly 1 … <&> "quoted"', timeline: '>>   95   0.2 S>C . 41985:43433 [out_of_order]' } }),

@@ -70,6 +70,8 @@ describe('a user project with the packed package', function () {
     const r = wirelab(['run', 'wirelab/', '--out', join(work, 'runs')]);
     expect(r.status, `${r.stdout}\n${r.stderr}`).to.equal(0);
     expect(r.stdout).to.match(/^PASS lost-segment \(seed \d+, capture server\)/m);
+    // The chains as run are on stdout, not only in timeline.txt.
+    expect(r.stdout).to.match(/^ {2}impairments: uplink \S.*; downlink .*\S$/m);
     expect(r.stdout).to.match(/ok {3}count tcp\.analysis\.fast_retransmission exactly 1: found 1/);
   });
 
