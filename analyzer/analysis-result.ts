@@ -99,6 +99,12 @@ export interface TlsSummary {
   readonly alpnOffered: readonly string[];
   /** IANA names of the cipher suites the first Client Hello offered, in its order (unknown ones as 0x…). */
   readonly suitesOffered: readonly string[];
+  /**
+   * A resumed session (abbreviated handshake): the Server Hello took up the session the client offered
+   * (TLS ≤ 1.2: it echoes the client's non-empty session ID; TLS 1.3: pre_shared_key). No Certificate
+   * is sent; both sides reuse the earlier session's secret.
+   */
+  readonly resumed: boolean;
   readonly clientHelloFrame: number | undefined;
   readonly serverHelloFrame: number | undefined;
   /** Frames of the first ChangeCipherSpec sent by client and by server. */

@@ -338,6 +338,7 @@ function tlsSummaryOf(summary: TlsStreamSummary | undefined, keepDecrypted: bool
           : summary.alpnOffered,
     alpnOffered: summary.alpnOffered,
     suitesOffered: summary.suitesOffered.map((s) => cipherSuiteName(s)),
+    resumed: summary.resumed,
     clientHelloFrame: summary.clientHelloFrame,
     serverHelloFrame: summary.serverHelloFrame,
     changeCipherSpecFrames: summary.changeCipherSpecFrames.filter((f): f is number => f !== undefined),

@@ -286,6 +286,15 @@ export function explainAnalysis(analysis: Analysis, lang: ExplainLanguage = 'en'
           `#${t.clientHelloFrame}：Client Hello，连接中的第一份数据。客户端说明要访问的服务器（SNI ${t.sni ?? '–'}），通过 ALPN 提供应用协议 ${t.alpnOffered.join('、') || '–'}${offered.length > 0 ? `，并提供版本 ${offered.join('、')}（supported_versions）` : ''}，同时列出自己支持的密码套件${suites.length === 0 ? '' : `（共 ${suites.length} 个，按偏好排序：${suiteList('、', (n) => ` 等另外 ${n} 个`)}）`}。`,
         ),
       });
+      if (t.resumed && t.serverHelloFrame !== undefined) {
+        blocks.push({
+          kind: 'text',
+          text: L(
+            `This is a resumed session: in #${t.serverHelloFrame} the server takes up the session the client offered (the same session ID, or a pre-shared key in TLS 1.3), so the handshake is abbreviated: no Certificate and no key exchange, and both sides derive their keys from the earlier session's secret.`,
+            `这是一次会话恢复：服务器在 #${t.serverHelloFrame} 中接受了客户端提出的会话（相同的 Session ID，或 TLS 1.3 的预共享密钥），因此握手被简化：没有证书、没有密钥交换，双方从先前会话的密钥导出本次的密钥。`,
+          ),
+        });
+      }
       if (t.serverHelloFrame !== undefined) {
         blocks.push({
           kind: 'text',

@@ -107,6 +107,7 @@ export function formatConversation(c: ConversationReport): string {
     if (t.sni !== undefined) parts.push(`SNI ${t.sni}`);
     if (t.alpn.length > 0) parts.push(`ALPN ${t.alpn.join(',')}`);
     if (t.helloRetryRequest) parts.push('HelloRetryRequest');
+    if (t.resumed) parts.push('resumed session (abbreviated handshake: no Certificate, the earlier session\'s secret reused)');
     if (t.clientHelloFrame !== undefined) parts.push(`Client Hello #${t.clientHelloFrame}`);
     if (t.serverHelloFrame !== undefined) parts.push(`Server Hello #${t.serverHelloFrame}`);
     if (t.changeCipherSpecFrames.length > 0) parts.push(`Change Cipher Spec #${t.changeCipherSpecFrames.join(', #')}`);

@@ -203,6 +203,11 @@ export interface TlsStreamSummary {
   readonly alpnOffered: readonly string[];
   /** Cipher suites offered by the first ClientHello, in its order. */
   readonly suitesOffered: readonly number[];
+  /**
+   * An abbreviated handshake: the ServerHello took up the session the client offered (TLS ≤ 1.2: it
+   * echoes the client's non-empty session ID; TLS 1.3: it carries pre_shared_key).
+   */
+  readonly resumed: boolean;
   /** ALPN name chosen in a ServerHello (TLS 1.2 only; TLS 1.3 hides it in EncryptedExtensions). */
   readonly alpnSelected: string | undefined;
   readonly alerts: readonly TlsStreamAlert[];
@@ -308,6 +313,8 @@ interface StreamState {
   sni: string | undefined;
   alpnOffered: string[] | undefined;
   suitesOffered: number[] | undefined;
+  clientSessionId: string | undefined;
+  resumed: boolean;
   alpnSelected: string | undefined;
   alerts: TlsStreamAlert[];
   clientDirection: 0 | 1 | undefined;
@@ -447,6 +454,8 @@ export function createTlsAnalyzer(options: TlsAnalyzerOptions = {}): TlsAnalyzer
       sni: undefined,
       alpnOffered: undefined,
       suitesOffered: undefined,
+      clientSessionId: undefined,
+      resumed: false,
       alpnSelected: undefined,
       alerts: [],
       clientDirection: undefined,
@@ -965,6 +974,7 @@ export function createTlsAnalyzer(options: TlsAnalyzerOptions = {}): TlsAnalyzer
         state.sni = hello.serverNames[0];
         state.alpnOffered = [...hello.alpn];
         state.suitesOffered = [...hello.cipherSuites];
+        state.clientSessionId = hello.sessionId === undefined || hello.sessionId.length === 0 ? undefined : hello.sessionId.toString('hex');
       }
       if (!reportFields) return;
       out.client_version ??= hello.legacyVersion;
@@ -975,7 +985,14 @@ export function createTlsAnalyzer(options: TlsAnalyzerOptions = {}): TlsAnalyzer
       state.serverHelloVersion = serverHello.negotiatedVersion;
       state.serverHelloSuite = serverHello.cipherSuite;
       if (serverHello.helloRetryRequest) state.helloRetryRequestFrame ??= ctx.input.frame;
-      else state.serverHelloFrame ??= ctx.input.frame;
+      else if (state.serverHelloFrame === undefined) {
+        state.serverHelloFrame = ctx.input.frame;
+        // TLS 1.3 echoes the client's legacy session ID in every ServerHello: only pre_shared_key says resumed there.
+        state.resumed =
+          serverHello.negotiatedVersion === TlsVersion.Tls13
+            ? serverHello.preSharedKey
+            : state.clientSessionId !== undefined && serverHello.sessionId !== undefined && serverHello.sessionId.toString('hex') === state.clientSessionId;
+      }
       if (serverHello.alpn.length > 0) state.alpnSelected = serverHello.alpn[0];
       if (!serverHello.helloRetryRequest && body !== undefined) {
         state.decryption?.onServerHello(
@@ -1092,6 +1109,7 @@ export function createTlsAnalyzer(options: TlsAnalyzerOptions = {}): TlsAnalyzer
         sni: s.sni,
         alpnOffered: s.alpnOffered ?? [],
         suitesOffered: s.suitesOffered ?? [],
+        resumed: s.resumed,
         alpnSelected: s.alpnSelected,
         alerts: s.alerts,
         clientDirection: s.clientDirection,

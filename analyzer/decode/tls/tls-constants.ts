@@ -45,6 +45,7 @@ export const TlsVersion = {
 export const ExtensionType = {
   ServerName: 0,
   Alpn: 16,
+  PreSharedKey: 41,
   EarlyData: 42,
   SupportedVersions: 43,
   KeyShare: 51,

@@ -41,6 +41,8 @@ export interface TlsServerHello {
   /** ALPN protocol(s) selected. */
   readonly alpn: readonly string[];
   readonly keyShare: boolean;
+  /** pre_shared_key extension present: the server accepted a TLS 1.3 resumption (RFC 8446 §4.2.11). */
+  readonly preSharedKey: boolean;
   /**
    * The version the session continues with, as tshark tracks it: the 2-byte supported_versions value when
    * legacy_version is 0x0303, else legacy_version; TLS 1.3 drafts count as 0x0304.
@@ -56,6 +58,8 @@ interface ExtensionFields {
   supportedVersions: number[];
   earlyData: boolean;
   keyShare: boolean;
+  /** A pre_shared_key extension (in a ServerHello: TLS 1.3 resumption accepted). */
+  preSharedKey: boolean;
   /** Length of a ServerHello supported_versions extension body (2 when well-formed). */
   supportedVersionsLength: number;
 }
@@ -123,6 +127,9 @@ function readExtension(
     case ExtensionType.KeyShare:
       out.keyShare = true;
       return;
+    case ExtensionType.PreSharedKey:
+      out.preSharedKey = true;
+      return;
     default:
       return;
   }
@@ -146,7 +153,7 @@ function readExtensions(buf: Buffer, p: number, end: number, isClient: boolean, 
 }
 
 function newExtensionFields(): ExtensionFields {
-  return { serverNames: [], alpn: [], supportedVersions: [], earlyData: false, keyShare: false, supportedVersionsLength: 0 };
+  return { serverNames: [], alpn: [], supportedVersions: [], earlyData: false, keyShare: false, preSharedKey: false, supportedVersionsLength: 0 };
 }
 
 /**
@@ -236,6 +243,7 @@ export function decodeServerHello(body: Buffer): TlsServerHello | undefined {
     supportedVersions: ext.supportedVersions,
     alpn: ext.alpn,
     keyShare: ext.keyShare,
+    preSharedKey: ext.preSharedKey,
     negotiatedVersion,
     complete,
   };

@@ -81,6 +81,17 @@ describe('unit', () => {
       expect(renderExplanationMarkdown(explainAnalysis(many))).to.match(/28 of them in its order of preference: TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, [^.]+ and 24 more\./);
     });
 
+    it('marks a resumed TLS 1.2 session (the echoed session ID) and gives it its legend, and only that one', async () => {
+      const a = await analyzeCapture(join(root, 'test/fixtures/captures/tls/25_tls12_resumption.pcap'));
+      expect(a.conversations.map((c) => c.tls?.resumed)).to.deep.equal([false, true]);
+      const tls13 = await analyzeCapture(join(root, 'test/fixtures/captures/tls/20_tls13_sni_alpn.pcap'));
+      expect(tls13.conversations.map((c) => c.tls?.resumed)).to.deep.equal([false]); // TLS 1.3 echoes the ID; no pre_shared_key
+      const resumedStream = a.conversations[1]!.stream;
+      const text = renderExplanationMarkdown(explainAnalysis({ ...a, conversations: [a.conversations[1]!] }));
+      expect(text).to.match(/This is a resumed session: in #\d+ the server takes up the session the client offered/);
+      expect(resumedStream).to.equal(1);
+    });
+
     it('speaks natural Chinese with --lang zh, with the same frames', () => {
       const zh = renderExplanationMarkdown(explainAnalysis(lab, 'zh'));
       for (const title of ['## 三次握手', '## TLS 握手', '## 数据传输', '## 失序处理与快速重传', '## 四次挥手', '## 浏览器的并行连接', '## 实验问题解答']) expect(zh).to.contain(title);

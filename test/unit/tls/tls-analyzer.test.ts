@@ -412,6 +412,7 @@ describe('unit', function () {
           sni: 'www.example.test',
           alpnOffered: ['h2', 'http/1.1'],
           suitesOffered: [0x1301, 0xc02f],
+          resumed: false,
           alpnSelected: 'http/1.1',
           alerts: [{ frame: 4, direction: 1, level: 2, desc: 40, text: 'Alert (Level: Fatal, Description: Handshake Failure)' }],
           clientDirection: 0,

@@ -32,6 +32,7 @@ export function conversation(stream: number, teardown: ConversationReport['teard
             alpn: ['http/1.1'],
             alpnOffered: ['http/1.1'],
             suitesOffered: ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'],
+            resumed: false,
             clientHelloFrame: 4,
             serverHelloFrame: 5,
             changeCipherSpecFrames: [],
