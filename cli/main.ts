@@ -61,6 +61,12 @@ export function buildProgram(): Command {
 }
 
 async function main(argv: readonly string[]): Promise<void> {
+  // A reader that stops early (`wirelab --help | head`) closes the pipe: the rest of the text has
+  // nowhere to go, which is not an error, and the command still finishes what it writes to files.
+  // cli/output.ts also stops producing command output then.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+  });
   const program = buildProgram();
   try {
     await program.parseAsync([...argv]);

@@ -151,10 +151,17 @@ describe('wirelab analyze', function () {
   });
 
   it('has --help on every command', () => {
-    for (const args of [['--help'], ['analyze', '--help'], ['run', '--help'], ['list', '--help'], ['cleanup', '--help']]) {
+    for (const args of [['--help'], ['analyze', '--help'], ['run', '--help'], ['list', '--help'], ['cleanup', '--help'], ['replay', '--help'], ['capture', '--help'], ['serve', '--help']]) {
       const r = wirelab(args);
       expect(r.status, `${args.join(' ')}: ${r.stderr}`).to.equal(0);
       expect(r.stdout).to.match(/^Usage: wirelab/);
     }
+  });
+
+  it('says nothing on stderr when a reader closes the pipe early (wirelab replay --help | true)', () => {
+    // `true` exits before wirelab writes, so the help text meets a closed pipe: EPIPE is not an error.
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${bin}" replay --help | true`], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.stderr).to.equal('');
+    expect(r.status).to.equal(0);
   });
 });
