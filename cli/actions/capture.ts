@@ -14,6 +14,7 @@ import type { Frame } from '../../analyzer/packet/frame.js';
 import { parseEpoch } from '../../analyzer/report/frame-record.js';
 import { formatPacketLine, formatTextReport } from '../../analyzer/report/text.js';
 import { startLiveCapture } from '../../harness/live-capture.js';
+import { parsePositive } from '../numbers.js';
 import { createOutput } from '../output.js';
 
 /** Options of `wirelab capture`. */
@@ -36,11 +37,7 @@ export interface RingBuffer {
   readonly files: number;
 }
 
-function positiveInt(text: string, what: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(`${what} takes a whole number above 0 (got "${text}")`);
-  return n;
-}
+const positiveInt = (text: string, what: string): number => parsePositive(text, what, true);
 
 /** `duration:S` → seconds. @throws ConfigError */
 export function parseAutostop(text: string): number {

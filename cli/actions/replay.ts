@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { ConfigError, EnvironmentError, FileNotFoundError } from '../../analyzer/errors.js';
 import { checkEnvironment } from '../../harness/env-check.js';
 import { replayOntoWire, type ReplayTiming } from '../../harness/wire-replay/replay-onto-wire.js';
+import { parsePositive } from '../numbers.js';
 import { wirelabBin } from '../wirelab-bin.js';
 
 /** Options of `wirelab replay`. */
@@ -27,19 +28,13 @@ export interface ReplayCommandOptions {
   readonly quiet?: boolean;
 }
 
-function positive(text: string, flag: string, integer: boolean): number {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new ConfigError(`${flag} takes a ${integer ? 'whole ' : ''}number above 0 (got "${text}")`);
-  return n;
-}
-
 /** --speed, --pps and --topspeed → one timing. @throws ConfigError when more than one is given */
 export function parseTiming(options: Pick<ReplayCommandOptions, 'speed' | 'pps' | 'topspeed'>): ReplayTiming {
   const given = [options.speed !== undefined, options.pps !== undefined, options.topspeed === true].filter(Boolean).length;
   if (given > 1) throw new ConfigError('give one of --speed, --pps and --topspeed');
-  if (options.pps !== undefined) return { mode: 'pps', pps: positive(options.pps, '--pps', false) };
+  if (options.pps !== undefined) return { mode: 'pps', pps: parsePositive(options.pps, '--pps', false) };
   if (options.topspeed === true) return { mode: 'topspeed' };
-  return { mode: 'recorded', speed: options.speed === undefined ? 1 : positive(options.speed, '--speed', false) };
+  return { mode: 'recorded', speed: options.speed === undefined ? 1 : parsePositive(options.speed, '--speed', false) };
 }
 
 /** The fields of an analyze JSONL record that must not change on the wire: everything but time, addresses, the cut and one-pass completeness. */
@@ -84,8 +79,8 @@ async function analyzeToLines(file: string): Promise<string[]> {
 /** Runs the command; resolves the exit code (0, or 1 when the live analysis differs from the file's). */
 export async function replayCommand(capture: string, options: ReplayCommandOptions): Promise<number> {
   const timing = parseTiming(options);
-  const loop = positive(options.loop, '--loop', true);
-  const limit = options.limit === undefined ? undefined : positive(options.limit, '--limit', true);
+  const loop = parsePositive(options.loop, '--loop', true);
+  const limit = options.limit === undefined ? undefined : parsePositive(options.limit, '--limit', true);
   const file = await stat(capture).catch(() => undefined);
   if (file === undefined) throw new FileNotFoundError(capture, `${capture}: no such file`);
   if (!file.isFile()) throw new ConfigError(`${capture}: not a file`);

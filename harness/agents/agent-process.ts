@@ -17,7 +17,7 @@ export type AgentMessage =
   | { readonly type: 'error'; readonly code: string; readonly message: string };
 
 /** The agents this folder provides. */
-export type AgentName = 'server-agent' | 'client-agent' | 'browser-agent';
+export type AgentName = 'server-agent' | 'client-agent' | 'browser-agent' | 'replay-receiver';
 
 /** Starts a process; `Topology.spawn` bound to a host, or `child_process.spawn` for loopback tests. */
 export type SpawnAgent = (command: string, args: string[], options: SpawnOptions) => ChildProcess;

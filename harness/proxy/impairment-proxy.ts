@@ -10,7 +10,6 @@ import { createPcapngWriter } from '../../analyzer/capture/pcapng-writer.js';
 import { LinkType, type Frame } from '../../analyzer/packet/frame.js';
 import { registerResource } from '../cleanup.js';
 import { checkEnvironment } from '../env-check.js';
-import { ipBatch } from '../netns.js';
 import { chain } from '../impair/chain.js';
 import {
   createRng,
@@ -26,7 +25,7 @@ import { createReplayCounter, planReplay, replayDecisions } from '../impair/repl
 import { createSegmentIdentifier, type SegmentIdentity } from '../impair/segment-identity.js';
 import type { Topology } from '../topology.js';
 import { createFrameGuard, FrameClass } from './frame-guard.js';
-import { createPcapSession, type PcapSession } from './pcap-binding.js';
+import { createPcapSession, withMomentaryAddresses, type PcapSession } from './pcap-binding.js';
 
 export type { ImpairDecision } from '../impair/impairment.js';
 
@@ -88,9 +87,8 @@ export interface ImpairmentProxy {
 }
 
 /**
- * Opens both pcap handles. cap calls pcap_lookupnet, which prints "no IPv4 address assigned - This
- * may not actually work" for the unaddressed root ends; for the few ms of the open each end carries
- * an unused address of the run's own /30 (network and broadcast, /32, no route, ARP off), then none.
+ * Opens both pcap handles, each root end carrying an unused address of the run's own /30 (network
+ * and broadcast) for the moment of the open (see withMomentaryAddresses).
  */
 async function openSessions(
   topology: Topology,
@@ -101,21 +99,21 @@ async function openSessions(
   const octets = network.split('.').map(Number);
   const last = octets[3]!;
   const placeholder = (n: number): string => [...octets.slice(0, 3), last + n].join('.');
-  await ipBatch([
-    `addr add ${placeholder(0)}/32 dev ${topology.clientLink} noprefixroute`,
-    `addr add ${placeholder(3)}/32 dev ${topology.serverLink} noprefixroute`,
-  ]);
-  try {
-    sessions.client.open(topology.clientLink, `ether src ${topology.client.mac}`, PCAP_BUFFER_BYTES, buffers.client);
-    try {
-      sessions.server.open(topology.serverLink, `ether src ${topology.server.mac}`, PCAP_BUFFER_BYTES, buffers.server);
-    } catch (e) {
-      sessions.client.close();
-      throw e;
-    }
-  } finally {
-    await ipBatch([`addr flush dev ${topology.clientLink}`, `addr flush dev ${topology.serverLink}`]);
-  }
+  await withMomentaryAddresses(
+    [
+      { link: topology.clientLink, address: placeholder(0) },
+      { link: topology.serverLink, address: placeholder(3) },
+    ],
+    () => {
+      sessions.client.open(topology.clientLink, `ether src ${topology.client.mac}`, PCAP_BUFFER_BYTES, buffers.client);
+      try {
+        sessions.server.open(topology.serverLink, `ether src ${topology.server.mac}`, PCAP_BUFFER_BYTES, buffers.server);
+      } catch (e) {
+        sessions.client.close();
+        throw e;
+      }
+    },
+  );
 }
 
 /** The label decisions of the network rule carry. */

@@ -4,6 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import { EnvironmentError } from '../../analyzer/errors.js';
+import { ipBatch } from '../netns.js';
 
 /** The part of a `cap` Cap session the proxy uses. */
 export interface PcapSession {
@@ -53,4 +54,19 @@ export function createPcapSession(): PcapSession {
   const session = new (loadPcapBinding().Cap)();
   retainedSessions.push(session);
   return session;
+}
+
+/**
+ * Runs `open` (pcap opens) while each root-side link carries a momentary /32 address. cap calls
+ * pcap_lookupnet, which prints "no IPv4 address assigned - This may not actually work" for an
+ * unaddressed link; the addresses (unused ones of the run's own network, no route, ARP off) are
+ * flushed again right after, whether `open` threw or not.
+ */
+export async function withMomentaryAddresses(links: readonly { link: string; address: string }[], open: () => void): Promise<void> {
+  await ipBatch(links.map((l) => `addr add ${l.address}/32 dev ${l.link} noprefixroute`));
+  try {
+    open();
+  } finally {
+    await ipBatch(links.map((l) => `addr flush dev ${l.link}`));
+  }
 }

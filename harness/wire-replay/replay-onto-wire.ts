@@ -6,13 +6,13 @@
  * at a fixed rate, or as fast as possible; the send time of every frame against its schedule is kept.
  */
 import { performance } from 'node:perf_hooks';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readCapture } from '../../analyzer/capture/open-capture.js';
 import { ConfigError, EnvironmentError } from '../../analyzer/errors.js';
 import type { Frame } from '../../analyzer/packet/frame.js';
+import { agentCommand } from '../agents/agent-process.js';
+import type { ReplayReceiverConfig } from '../agents/replay-receiver.js';
 import { ipBatch } from '../netns.js';
-import { createPcapSession } from '../proxy/pcap-binding.js';
+import { createPcapSession, withMomentaryAddresses } from '../proxy/pcap-binding.js';
 import { createTopology, type Topology } from '../topology.js';
 import { createWireRewriter, REPLAY_SOURCE_MAC, type AddressMap, type WireRewriter } from './rewrite.js';
 
@@ -50,14 +50,6 @@ const IPV4_PREFIX: readonly [number, number] = [198, 19];
 // Frames above this are GSO super-segments of a capture taken with offloads on: no veth MTU carries them.
 const MAX_MTU = 9000;
 const SETTLE_MS = 2_000;
-
-function receiverCommand(): { command: string; args: (config: string) => string[]; cwd: string } {
-  const here = fileURLToPath(import.meta.url);
-  const ext = here.endsWith('.ts') ? '.ts' : '.js';
-  const script = resolve(dirname(here), '..', 'agents', `replay-receiver${ext}`);
-  const cwd = ext === '.ts' ? resolve(dirname(here), '..', '..') : process.cwd();
-  return { command: process.execPath, args: (config) => (ext === '.ts' ? ['--import', 'tsx', script, config] : [script, config]), cwd };
-}
 
 interface Scan {
   readonly frames: number;
@@ -116,8 +108,9 @@ export async function replayOntoWire(options: WireReplayOptions): Promise<WireRe
     ];
     if (addressLines.length > 0) await ipBatch(addressLines, host.netns);
 
-    const receiver = receiverCommand();
-    const child = topo.spawn(host, receiver.command, receiver.args(JSON.stringify({ device: host.ifname, filter: `ether src ${REPLAY_SOURCE_MAC}` })), { cwd: receiver.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const receiverConfig: ReplayReceiverConfig = { device: host.ifname, filter: `ether src ${REPLAY_SOURCE_MAC}` };
+    const receiver = agentCommand('replay-receiver', receiverConfig);
+    const child = topo.spawn(host, receiver.command, receiver.args, { cwd: receiver.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
     let receivedBytes = 0;
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -134,16 +127,9 @@ export async function replayOntoWire(options: WireReplayOptions): Promise<WireRe
     });
 
     const sender = createPcapSession();
-    // cap's open looks up the device's IPv4 network and complains when it has none: give the
-    // root end a /32 of the run's own network for the moment of the open.
     const [net] = topo.ipv4Subnet.split('/') as [string];
-    await ipBatch([`addr add ${net}/32 dev ${topo.clientLink} noprefixroute`]);
-    try {
-      // Only sending: the filter admits nothing the receiving side could send back.
-      sender.open(topo.clientLink, 'ether src 02:77:6c:ff:ff:ff', 1 << 20, Buffer.alloc(65_536));
-    } finally {
-      await ipBatch([`addr flush dev ${topo.clientLink}`]);
-    }
+    // Only sending: the filter admits nothing the receiving side could send back.
+    await withMomentaryAddresses([{ link: topo.clientLink, address: net }], () => sender.open(topo.clientLink, 'ether src 02:77:6c:ff:ff:ff', 1 << 20, Buffer.alloc(65_536)));
 
     const total = first.frames * loops;
     const errorsUs = new Float64Array(total);
@@ -159,7 +145,7 @@ export async function replayOntoWire(options: WireReplayOptions): Promise<WireRe
         let lastDueMs = 0;
         let inLoop = 0;
         outer: for await (const batch of readCapture(options.capture).batches()) {
-          for (const f of batch as Frame[]) {
+          for (const f of batch) {
             if (inLoop >= first.frames) break outer;
             loopStartMs ??= Math.max(performance.now(), nextLoopMs ?? 0);
             startMs ??= loopStartMs;
