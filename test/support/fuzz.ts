@@ -12,6 +12,7 @@ import { encodePcapng } from '../../analyzer/capture/pcapng-writer.js';
 import { isHarnessError } from '../../analyzer/errors.js';
 import { analyzeCommand } from '../../cli/actions/analyze.js';
 import type { Output } from '../../cli/output.js';
+import { createRng } from '../../harness/impair/impairment.js';
 
 const CAPTURES = join(import.meta.dirname, '..', 'fixtures', 'captures');
 
@@ -60,17 +61,8 @@ export async function loadSeeds(): Promise<FuzzSeed[]> {
   return seeds;
 }
 
-/** Deterministic PRNG (mulberry32): the same seed gives the same cases on every machine. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG: the impairments' mulberry32, so the same seed gives the same cases on every machine. */
+export const rng = createRng;
 
 /** A capture split into its file header and records (pcap) or blocks (pcapng), as far as they parse. */
 interface Layout {
