@@ -17,7 +17,7 @@ const CONNECTION_EVENT_FLAGS = TcpFlag.Syn | TcpFlag.Fin | TcpFlag.Rst;
  */
 export function findingsOf(step: PipelineStep): readonly Finding[] {
   const { packet, tcp } = step;
-  if (packet.issues.length === 0 && (tcp === undefined || tcp.inError || (tcp.flags === 0 && (tcp.tcpFlags & CONNECTION_EVENT_FLAGS) === 0))) {
+  if (packet.issues.length === 0 && (tcp === undefined || tcp.inError || tcp.inFragment || (tcp.flags === 0 && (tcp.tcpFlags & CONNECTION_EVENT_FLAGS) === 0))) {
     return NO_FINDINGS;
   }
   const out = tcp === undefined ? [] : tcpFindings(tcp);

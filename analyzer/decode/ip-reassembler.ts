@@ -117,6 +117,9 @@ class Reassembler implements IpReassembler {
       identification = f.identification;
       key = `6/${ip.src.toString('hex')}/${ip.dst.toString('hex')}/${identification}`;
     }
+    // tshark reassembles only fragments whose bytes were all captured: one the snapshot cut stays a
+    // lone fragment (a cut first fragment was dissected as far as it goes by the decoder).
+    if (ip.payload.length < ip.payloadLength) return withIssues(p, issues);
     const data = Buffer.from(ip.payload); // the frame's bytes are not ours to keep
     const end = offset + data.length;
     if (end > MAX_DATAGRAM_BYTES) {

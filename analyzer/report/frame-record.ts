@@ -104,7 +104,10 @@ function readsPastCapture(step: PipelineStep): boolean {
   const icmp = packet.icmp;
   // An ICMP error's quoted datagram is dissected as far as the capture goes, and further.
   const icmpError = icmp !== undefined && (icmp.version === 4 ? ICMP4_ERRORS.has(icmp.type) : icmp.type >= 1 && icmp.type <= 4);
-  return packet.ipFragment === true || icmpError;
+  // A cut IP fragment is shown as data read past its end; a cut first fragment's TCP header is
+  // dissected, and only bytes after it are read past (none when the cut falls at its end).
+  const fragmentReadPast = packet.ipFragment === true && (packet.tcp === undefined || packet.payload.length > 0);
+  return fragmentReadPast || icmpError;
 }
 
 /** ICMPv4 messages that quote a datagram: unreachable, source quench, redirect, time exceeded, parameter problem. */
@@ -161,8 +164,8 @@ export function buildFrameRecord(step: PipelineStep, findings: readonly Finding[
     ack: tcp === undefined ? null : tcp.inError ? (tcpHeader?.ack ?? null) : tcp.relAck,
     seq_raw: tcpHeader === undefined ? null : tcpHeader.seq,
     ack_raw: tcpHeader === undefined ? null : tcpHeader.ack,
-    nxtseq: tcp === undefined || tcp.inError ? null : tcp.nextSeq,
-    tcp_len: tcp === undefined || tcp.inError ? null : tcp.len,
+    nxtseq: tcp === undefined || tcp.inError || tcp.inFragment ? null : tcp.nextSeq,
+    tcp_len: tcp === undefined || tcp.inError || tcp.inFragment ? null : tcp.len,
     win: tcp === undefined ? null : tcp.inError ? (tcpHeader?.windowRaw ?? null) : tcp.windowScaled,
     win_raw: tcpHeader === undefined ? null : tcpHeader.windowRaw,
     flags: tcp === undefined ? [] : tcp.flagNames(),

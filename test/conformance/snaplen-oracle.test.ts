@@ -14,15 +14,6 @@ import { decodeFrame } from '../../analyzer/decode/decode-frame.js';
 import type { Frame } from '../../analyzer/packet/frame.js';
 import { CAPTURES_DIR, encodeAtSnapLength, loadSnaplenOracles, SNAP_LENGTHS, type SnaplenOracle } from '../support/snaplen.js';
 
-/**
- * Where wirelab still differs from tshark, by `capture@snapLen` → frames. tshark does not reassemble an IP
- * fragment the snapshot cut and dissects a cut first fragment as TCP (numbered, not analysed); wirelab's
- * reassembler leaves such a fragment undecoded. Every other frame must agree.
- */
-const KNOWN_DIFFERENCES: Readonly<Record<string, readonly number[]>> = Object.fromEntries(
-  SNAP_LENGTHS.map((n) => [`encap/ipv4-frag.pcap@${n}`, [6, 11, 13]]),
-);
-
 /** The frame's TCP payload, cut at `snapLen`, keeps some of its bytes but not all. */
 function partialPayload(frame: Frame, snapLen: number): boolean {
   const tcp = decodeFrame({ ...frame, data: frame.data.subarray(0, snapLen) }).tcp;
@@ -65,9 +56,7 @@ describe('conformance: captures cut by a snapshot length vs tshark 4.0', functio
         expect(analysis.frames.length, `${capture}@${oracle.snapLen} frames`).to.equal(oracle.frames);
         const rows = new Map(oracle.rows.map((r) => [r[0], r]));
         const limited = new Set(oracle.limited);
-        const known = new Set(KNOWN_DIFFERENCES[`${capture}@${oracle.snapLen}`] ?? []);
         for (const record of analysis.frames) {
-          if (known.has(record.frame)) continue;
           const row = rows.get(record.frame);
           // Whether tshark reads past a cut payload that is not TLS depends on its heuristic dissectors: not compared.
           const heuristic = record.tls === null && !record.protocols.endsWith(':tls') && partialPayload(frames[record.frame - 1]!, oracle.snapLen);

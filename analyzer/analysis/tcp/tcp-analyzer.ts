@@ -44,6 +44,11 @@ export interface TcpFrameAnalysis {
   readonly direction: 0 | 1;
   /** The TCP header sits inside an ICMP error: only stream/direction are meaningful, no analysis ran. */
   readonly inError: boolean;
+  /**
+   * The TCP header heads an IP fragment that could not be reassembled (the snapshot cut it): the
+   * segment's length is unknown, so, as in tshark, it is numbered but not analysed.
+   */
+  readonly inFragment: boolean;
   /** TCP header flag bits (TcpFlag). */
   readonly tcpFlags: number;
   readonly srcPort: number;
@@ -106,6 +111,7 @@ class FrameResult implements TcpFrameAnalysis {
   conversation: Conversation;
   direction: 0 | 1 = 0;
   inError = false;
+  inFragment = false;
   tcpFlags = 0;
   srcPort = 0;
   dstPort = 0;
@@ -256,12 +262,17 @@ class Analyzer implements TcpAnalyzer {
     if (!isSegment(p)) {
       const quoted = p.icmp?.quoted;
       if (quoted?.tcp === undefined) return undefined;
-      const q = this.pushQuoted(p, quoted.ip, quoted.tcp);
+      const q = this.pushUnanalysed(p, quoted.ip, quoted.tcp, 'inError');
       this.releaseAddresses();
       return q;
     }
-    // An IP fragment that was not reassembled carries no analysable segment (spec §1).
-    if (p.ipFragment === true) return undefined;
+    // An IP fragment that was not reassembled carries no analysable segment (spec §1); only a cut
+    // first fragment has a TCP header at all.
+    if (p.ipFragment === true) {
+      const f = this.pushUnanalysed(p, p.ip, p.tcp, 'inFragment');
+      this.releaseAddresses();
+      return f;
+    }
     const tcp = p.tcp;
     const seglen = tcp.segmentLength;
     // A data offset below 5 words or an IP length shorter than the TCP header stops tshark's dissection.
@@ -377,7 +388,8 @@ class Analyzer implements TcpAnalyzer {
   }
 
   /** TCP quoted in an ICMP error: gets the stream of its connection, changes no state (spec §1). */
-  private pushQuoted(p: Packet, ip: IpHeader, tcp: TcpHeader): TcpFrameAnalysis {
+  /** Numbers a TCP header that cannot be analysed (quoted in an ICMP error, or heading a lone IP fragment). */
+  private pushUnanalysed(p: Packet, ip: IpHeader, tcp: TcpHeader, why: 'inError' | 'inFragment'): TcpFrameAnalysis {
     this.locateAddresses(ip);
     const conv = this.lookup(tcp.srcPort, tcp.dstPort, p.frame.index, p.frame.timestampNs);
     const r = new FrameResult(conv);
@@ -387,7 +399,7 @@ class Analyzer implements TcpAnalyzer {
     r.frame = p.frame.index;
     r.stream = conv.stream;
     r.direction = dir;
-    r.inError = true;
+    r[why] = true;
     r.tcpFlags = tcp.flags;
     r.srcPort = tcp.srcPort;
     r.dstPort = tcp.dstPort;

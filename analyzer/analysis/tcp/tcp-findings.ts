@@ -16,7 +16,7 @@ import type { TcpFrameAnalysis } from './tcp-analyzer.js';
  */
 export function tcpFindings(a: TcpFrameAnalysis): Finding[] {
   const out: Finding[] = [];
-  if (a.inError) return out;
+  if (a.inError || a.inFragment) return out;
   const { frame, stream } = a;
   const fl = a.tcpFlags;
   if ((fl & TcpFlag.Syn) !== 0) {

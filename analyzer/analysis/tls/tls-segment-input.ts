@@ -29,7 +29,7 @@ const CUT_NOT_HANDED_TO_TLS = TcpAnalysisFlag.Retransmission | TcpAnalysisFlag.O
  */
 export function toTlsSegmentInput(packet: Packet, tcp: TcpFrameAnalysis): TlsSegmentInput | undefined {
   const header = packet.tcp;
-  if (header === undefined || tcp.inError) return undefined;
+  if (header === undefined || tcp.inError || tcp.inFragment) return undefined;
   // Pure ACKs (about half the segments) carry nothing: the decoder's view says so without a payload view.
   if (header instanceof TcpView ? header.payloadLength === 0 : header.payload.length === 0) return undefined;
   // RFC 9293 §3.4: a SYN consumes one sequence number before its data.

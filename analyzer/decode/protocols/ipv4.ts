@@ -50,7 +50,10 @@ export function dissectIpv4(s: DecodeState, off: number, end: number): void {
   const p = off + headerLength;
   if (moreFragments || fragmentOffset !== 0) {
     s.ipFragment = true;
-    stop(s, p, payloadEnd);
+    // Only a fragment captured whole can be reassembled. Like tshark, a first fragment the snapshot
+    // cut is dissected as far as it goes: its TCP header gets a stream number but no analysis.
+    if (fragmentOffset === 0 && payloadEnd < off + totalLength) dissectIpProtocol(s, protocol, 4, p, payloadEnd, payloadLength);
+    else stop(s, p, payloadEnd);
     return;
   }
   dissectIpProtocol(s, protocol, 4, p, payloadEnd, payloadLength);
