@@ -21,7 +21,7 @@ export {
   type Impairment,
 } from './impairment.js';
 export { loss, type LossOptions } from './loss.js';
-export { allOf, anyFrame, coversOffset, isDataSegment, isFin, isRst, isSyn, isTcp, tcpPort, type Match, type MatchFn } from './match.js';
+export { allOf, anyFrame, coversOffset, inConnection, isDataSegment, isFin, isRst, isSyn, isTcp, tcpPort, type Match, type MatchFn } from './match.js';
 export { rate, type RateOptions } from './rate.js';
 export {
   impairmentUsage,

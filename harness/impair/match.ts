@@ -6,6 +6,7 @@
 import { decodeFrame } from '../../analyzer/decode/decode-frame.js';
 import { LinkType } from '../../analyzer/packet/frame.js';
 import { isSegment, type Segment } from '../../analyzer/packet/packet.js';
+import { ConfigError } from '../../analyzer/errors.js';
 import type { Datagram } from './impairment.js';
 
 /** A test on one frame; may keep state across frames of one run (e.g. a stream's first sequence number). */
@@ -122,6 +123,33 @@ export function coversOffset(offset: number): Match {
         }
         const start = (t.seq - base) >>> 0;
         return offset >= start && offset < start + t.segmentLength;
+      };
+    },
+  };
+}
+
+/**
+ * TCP segments of the `n`th connection (1-based) this direction carries, numbered in the order their
+ * first segment (the SYN or SYN-ACK, when seen) appears. A SYN with a new sequence number on a known
+ * flow starts a new connection (port reuse).
+ */
+export function inConnection(n: number): Match {
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`inConnection(${n}): expected an integer >= 1`);
+  return {
+    label: `conn ${n}`,
+    start: () => {
+      const flows = new Map<string, { index: number; isn: number | undefined }>();
+      let count = 0;
+      return (d) => {
+        const t = tcpOf(d);
+        if (t === undefined) return false;
+        const syn = (t.flags & SYN) !== 0;
+        let flow = flows.get(t.flowKey);
+        if (flow === undefined || (syn && flow.isn !== undefined && flow.isn !== t.seq)) {
+          flow = { index: ++count, isn: syn ? t.seq : undefined };
+          flows.set(t.flowKey, flow);
+        } else if (syn) flow.isn = t.seq;
+        return flow.index === n;
       };
     },
   };

@@ -10,7 +10,7 @@ import { duplicate } from './duplicate.js';
 import { gilbertElliott } from './gilbert-elliott.js';
 import type { Impairment } from './impairment.js';
 import { loss } from './loss.js';
-import { allOf, anyFrame, coversOffset, isDataSegment, isFin, isRst, isSyn, isTcp, tcpPort, type Match } from './match.js';
+import { allOf, anyFrame, coversOffset, inConnection, isDataSegment, isFin, isRst, isSyn, isTcp, tcpPort, type Match } from './match.js';
 import { rate } from './rate.js';
 import { reorder } from './reorder.js';
 
@@ -98,7 +98,7 @@ export class StageReader {
     }
     return out;
   }
-  /** A matcher: zero or more of `any data syn fin rst tcp sport N dport N port N offset N`, all required. */
+  /** A matcher: zero or more of `any data syn fin rst tcp sport N dport N port N offset N conn N`, all required. */
   match(): Match {
     const parts: Match[] = [];
     while (!this.done) {
@@ -113,6 +113,9 @@ export class StageReader {
       } else if (w === 'offset') {
         this.index++;
         parts.push(coversOffset(this.integer('a byte offset after "offset"')));
+      } else if (w === 'conn') {
+        this.index++;
+        parts.push(inConnection(this.integer('a connection number (1 = the first) after "conn"')));
       } else {
         break;
       }
@@ -250,15 +253,16 @@ registerImpairment('duplicate', {
   },
 });
 registerImpairment('reorder', {
-  usage: 'reorder 1 after 2 [nth N] [<match>] [max-hold 1s]',
+  usage: 'reorder 1 after 2 [nth N] [<match>] [past <match>] [max-hold 1s]',
   parse: (r) => {
     const hold = r.integer('how many frames to hold');
     if (!r.accept('after')) return r.fail(`expected "after N" (got "${r.peek() ?? 'end of text'}")`);
     const after = r.integer('n');
     const nth = r.accept('nth') ? r.integer('n') : 1;
     const match = r.match();
+    const past = r.accept('past') ? r.match() : undefined;
     const maxHoldMs = r.accept('max-hold') ? r.durationMs('a duration') : 1000;
-    return reorder({ hold, after, nth, match, maxHoldMs });
+    return reorder({ hold, after, nth, match, maxHoldMs, ...(past === undefined ? {} : { past }) });
   },
 });
 registerImpairment('capture-drop', {

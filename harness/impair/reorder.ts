@@ -14,6 +14,11 @@ export interface ReorderOptions {
   readonly after?: number;
   /** Which frames are held and counted (default: all). */
   readonly match?: Match;
+  /**
+   * Which later frames count toward `after` (default: `match`). With a narrow `match` such as
+   * `coversOffset(n)`, `past: isDataSegment` releases the held segment after the next data segments.
+   */
+  readonly past?: Match;
   /** Hold starting at the nth matching frame, 1-based (default 1). */
   readonly nth?: number;
   /** Release anyway after this long, so a held last frame cannot stall the run (default 1000 ms). */
@@ -38,13 +43,16 @@ export function reorder(options: ReorderOptions = {}): Impairment {
   let label = `reorder ${hold} after ${after}`;
   if (nth !== 1) label += ` nth ${nth}`;
   if (match !== anyFrame) label += ` ${match.label}`;
-  return createReorder(label, { hold, after, nth, maxHoldMs, match }, createDetachedContext());
+  const past = options.past ?? match;
+  if (past !== match) label += ` past ${past.label}`;
+  return createReorder(label, { hold, after, nth, maxHoldMs, match, past }, createDetachedContext());
 }
 
-type Settings = Required<Pick<ReorderOptions, 'hold' | 'after' | 'nth' | 'maxHoldMs' | 'match'>>;
+type Settings = Required<Pick<ReorderOptions, 'hold' | 'after' | 'nth' | 'maxHoldMs' | 'match' | 'past'>>;
 
 function createReorder(label: string, s: Settings, ctx: ImpairContext): Impairment {
   const test = s.match.start();
+  const counts = s.past === s.match ? test : s.past.start();
   let ready: Datagram[] = [];
   const held: Datagram[] = [];
   let heldSinceMs = 0;
@@ -75,18 +83,20 @@ function createReorder(label: string, s: Settings, ctx: ImpairContext): Impairme
     label,
     offer(d, nowMs) {
       expire(nowMs);
-      if (done || !test(d)) {
+      if (done) {
         ready.push(d);
         return;
       }
-      seen++;
-      if (seen >= s.nth && held.length < s.hold && passed === 0) {
+      // Both tests see every frame: stateful matchers (offset, conn) must see each SYN.
+      const matched = test(d);
+      const counted = counts === test ? matched : counts(d);
+      if (matched && ++seen >= s.nth && held.length < s.hold && passed === 0) {
         if (held.length === 0) heldSinceMs = nowMs;
         held.push(d);
         return;
       }
       ready.push(d);
-      if (held.length === 0) return;
+      if (held.length === 0 || !counted) return;
       lastPassedFrame = d.frame;
       if (++passed === s.after) release(d.frame);
     },

@@ -3,7 +3,8 @@ import { TcpFlag } from '../../../analyzer/packet/packet.js';
 import { captureDrop } from '../../../harness/impair/capture-drop.js';
 import { dropNth, dropWhere } from '../../../harness/impair/drop-nth.js';
 import { duplicate } from '../../../harness/impair/duplicate.js';
-import { coversOffset, isDataSegment, isFin, tcpPort } from '../../../harness/impair/match.js';
+import { allOf, coversOffset, inConnection, isDataSegment, isFin, tcpPort } from '../../../harness/impair/match.js';
+import { parseImpairment } from '../../../harness/impair/registry.js';
 import { reorder } from '../../../harness/impair/reorder.js';
 import { drive, synDatagram, tcpDatagram, trafficMix } from './drive.js';
 
@@ -24,6 +25,26 @@ describe('targeted impairments', () => {
     const frames = [synDatagram(1), tcpDatagram(2, { payloadBytes: 1000, offset: 0 }), tcpDatagram(3, { payloadBytes: 1000, offset: 1000 })];
     expect(drive(dropWhere(coversOffset(1500)), frames).decisions.map((d) => d.frame)).to.deep.equal([3]);
     expect(drive(dropWhere(coversOffset(999)), frames).decisions.map((d) => d.frame)).to.deep.equal([2]);
+  });
+
+  it('inConnection numbers connections by their first segment, whatever their ports', () => {
+    const frames = [
+      tcpDatagram(1, { payloadBytes: 10, sport: 8443 }),
+      tcpDatagram(2, { payloadBytes: 10, sport: 443 }),
+      tcpDatagram(3, { payloadBytes: 10, sport: 8443, offset: 10 }),
+    ];
+    expect(drive(dropWhere(inConnection(1)), frames).decisions.map((d) => d.frame)).to.deep.equal([1, 3]);
+    expect(drive(dropWhere(allOf(inConnection(2), coversOffset(5))), frames).decisions.map((d) => d.frame)).to.deep.equal([2]);
+    expect(parseImpairment('drop-where conn 2 offset 5 count 1').label).to.equal('drop-where conn 2 offset 5 count 1');
+  });
+
+  it('reorder past: holds the segment covering an offset and releases it after the next data segment', () => {
+    const held = reorder({ hold: 1, after: 1, match: coversOffset(1500), past: isDataSegment });
+    expect(held.label).to.equal('reorder 1 after 1 offset 1500 past data');
+    const run = drive(held, trafficMix(8));
+    // trafficMix: frame 3 holds bytes 1000–1999, frame 4 is a pure ACK (not counted), frame 5 the next data segment.
+    expect(run.released.map((r) => r.d.frame)).to.deep.equal([1, 2, 4, 5, 3, 6, 7, 8]);
+    expect(parseImpairment('reorder 1 after 1 offset 1500 past data').label).to.equal(held.label);
   });
 
   it('tcpPort picks one flow of several', () => {
