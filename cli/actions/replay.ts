@@ -12,7 +12,7 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ConfigError, EnvironmentError, FileNotFoundError } from '../../analyzer/errors.js';
 import { checkEnvironment } from '../../harness/env-check.js';
-import { replayOntoWire, type ReplayTiming } from '../../harness/wire-replay/replay-onto-wire.js';
+import { replayOntoWire, type ReplayTiming } from '../../harness/replay/replay-onto-wire.js';
 import { parsePositive } from '../numbers.js';
 import { wirelabBin } from '../wirelab-bin.js';
 

@@ -257,3 +257,8 @@ function formatRun(record: RunRecord, detailed: boolean): string {
   if (record.error) lines.push(`  ${record.error.message}`, record.error.timeline);
   return `${lines.join('\n')}\n`;
 }
+
+/** One run's report as `wirelab run` prints it (with the conversations when `detailed`). */
+export function formatScenarioResult(result: ScenarioRunResult, detailed = true): string {
+  return formatRun(toRecord(result, undefined, 1), detailed);
+}

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { join } from 'node:path';
 import { readCaptureFile } from '../../../analyzer/capture/open-capture.js';
 import { LinkType } from '../../../analyzer/packet/frame.js';
-import { createWireRewriter, REPLAY_DESTINATION_MAC, REPLAY_SOURCE_MAC } from '../../../harness/wire-replay/rewrite.js';
+import { createWireRewriter, REPLAY_DESTINATION_MAC, REPLAY_SOURCE_MAC } from '../../../harness/replay/rewrite.js';
 
 const captures = new URL('../../fixtures/captures/', import.meta.url).pathname;
 const ranges = { ipv4Prefix: [198, 19], ipv6Prefix: [0xfd00, 0x776c, 0xffff, 0] } as const;
