@@ -133,7 +133,8 @@ export function formatComparison(comparison: RunComparison): string {
   if (comparison.extraRerunStreams.length > 0) lines.push(`re-run streams ${comparison.extraRerunStreams.join(', ')} have no counterpart in the original (each counts as a difference)`);
   lines.push(`similarity ${comparison.score}%: ${comparison.agreed} of ${comparison.total} items the same`);
   lines.push('  (same: equal text; flag counts within ±1 and present in both, except duplicate_ack, keep_alive and');
-  lines.push('   zero_window_probe_ack, which follow the receiver\'s ACK timing: one of them may be missing; server→client bytes');
-  lines.push("   within 10%. Client→server bytes are not scored: the re-run's requests are the lab client's own.)");
+  lines.push('   zero_window_probe_ack, which follow the receiver\'s ACK timing: within ±1 or ±5%, and a single one may be');
+  lines.push("   missing; server→client bytes within 10%. Client→server bytes are not scored: the re-run's requests are the lab");
+  lines.push("   client's own.)");
   return `${lines.join('\n')}\n`;
 }

@@ -3,14 +3,14 @@
  * comment per step and impairment saying what in the original it stands for. Pure text; no I/O.
  * harness/replay/as-scenario.ts builds the same scenario as objects (a test keeps the two equal).
  */
-import { ACK_TIMING_FLAGS, type InferredAction, type InferredEvent, type InferredScenario } from './infer-scenario.js';
+import { ACK_TIMING_FLAGS, flagTolerance, type InferredAction, type InferredEvent, type InferredScenario } from './infer-scenario.js';
 
-/** The expectations of a re-run: each flag the original showed, within ±1 (and at least once, unless it follows ACK timing). */
+/** The expectations of a re-run: each flag the original showed, within its tolerance (and at least once, unless it follows ACK timing). */
 export function flagBounds(inferred: InferredScenario): { flag: string; min: number; max: number }[] {
   return Object.entries(inferred.flagCounts)
     .filter(([, n]) => n > 0)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([flag, n]) => ({ flag, min: Math.max(ACK_TIMING_FLAGS.has(flag) ? 0 : 1, n - 1), max: n + 1 }));
+    .map(([flag, n]) => ({ flag, min: Math.max(ACK_TIMING_FLAGS.has(flag) ? 0 : 1, n - flagTolerance(flag, n)), max: n + flagTolerance(flag, n) }));
 }
 
 /** Each distinct teardown class of the connections re-created, in order of appearance. */

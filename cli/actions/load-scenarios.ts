@@ -128,7 +128,12 @@ export async function loadScenarioFile(path: string, cwd = process.cwd()): Promi
   } catch (e) {
     if (isHarnessError(e)) throw new ConfigError(`${shown}: ${e.message}`, { cause: e });
     const err = e as NodeJS.ErrnoException;
-    const hint = err.code === 'ERR_MODULE_NOT_FOUND' && /wirelab/.test(err.message) ? '; install wirelab in this project (npm install --save-dev wirelab)' : '';
+    const hint =
+      err.code === 'ERR_MODULE_NOT_FOUND' && /wirelab/.test(err.message)
+        ? '; install wirelab in this project (npm install --save-dev wirelab)'
+        : /require\(\) ES Module|ERR_REQUIRE_ESM|ERR_REQUIRE_CYCLE_MODULE/.test(`${err.code ?? ''} ${err.message}`)
+          ? '; a .ts file outside an ES module package loads as CommonJS: rename it .mts, or add "type": "module" to its package.json'
+          : '';
     throw new ConfigError(`${shown}: cannot load (${err.message.split('\n')[0]})${hint}`, { cause: e });
   }
   const found = scenariosOf(module);

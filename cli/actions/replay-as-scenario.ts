@@ -4,8 +4,11 @@
  * kernel TCP, and prints the original and the re-run side by side with a similarity score.
  * `--write FILE` only writes the scenario.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { analyzeCapture } from '../../analyzer/analyze-capture.js';
 import { ConfigError } from '../../analyzer/errors.js';
 import { compareRuns, formatComparison } from '../../analyzer/inference/compare-runs.js';
@@ -27,6 +30,41 @@ export interface AsScenarioOptions {
   readonly quiet?: boolean;
   /** Where reports go (default stdout). */
   readonly output?: (text: string) => void;
+}
+
+/** The nearest package.json above `dir` says "type": "module" (a .ts file there is loaded as ESM). */
+function inModulePackage(dir: string): boolean {
+  for (let d = dir; ; d = dirname(d)) {
+    const manifest = join(d, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        return (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: string }).type === 'module';
+      } catch {
+        return false;
+      }
+    }
+    if (dirname(d) === d) return false;
+  }
+}
+
+/**
+ * Where the written file imports the DSL from: 'wirelab/scenario' when it resolves there (a project that
+ * installed wirelab, or this checkout), else this installation's own module by its absolute path, so
+ * the file runs wherever it was written.
+ */
+function dslImportFor(file: string): string {
+  try {
+    createRequire(file).resolve('wirelab/scenario');
+    return 'wirelab/scenario';
+  } catch {
+    return fileURLToPath(new URL('../../harness/scenario/index.js', import.meta.url));
+  }
+}
+
+/** The file to write: NAME.scenario.ts, or .mts outside an ES module package (where a .ts file would load as CommonJS). */
+function scenarioPath(out: string, name: string): string {
+  const dir = resolve(out);
+  return join(dir, `${name}.scenario.${inModulePackage(dir) ? 'ts' : 'mts'}`);
 }
 
 /** The plan in a few lines, for the terminal. */
@@ -51,9 +89,9 @@ export async function replayAsScenario(capture: string, options: AsScenarioOptio
   const inferred = inferScenario(original);
   if (inferred.connections.length === 0) throw new ConfigError(`${capture}: no TCP connection to re-create (${original.frameCount} frames, none of them a usable TCP connection)`);
   const scenario = scenarioFromInference(inferred);
-  const file = resolve(options.write ?? join(options.out, `${inferred.name}.scenario.ts`));
+  const file = options.write === undefined ? scenarioPath(options.out, inferred.name) : resolve(options.write);
   await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, renderScenarioSource(inferred));
+  await writeFile(file, renderScenarioSource(inferred, dslImportFor(file)));
   write(formatInference(inferred));
   write(`  scenario: ${relative(process.cwd(), file) || file} (run it again with: wirelab run ${relative(process.cwd(), file) || file})\n`);
   if (options.write !== undefined) return 0;
