@@ -22,10 +22,14 @@ describe('fuzz: wirelab analyze on mutated captures', function () {
   this.timeout(600_000);
   let seeds: FuzzSeed[];
   let dir: string;
+  // This process is the whole test suite: what its earlier tests hold is not a case's memory. The
+  // in-process cases are held to the limit above this baseline; the CLI sample below measures real RSS.
+  let baselineRss = 0;
 
   before(async () => {
     seeds = await loadSeeds();
     dir = mkdtempSync(join(tmpdir(), 'wirelab-fuzz-'));
+    baselineRss = process.memoryUsage().rss;
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -37,8 +41,8 @@ describe('fuzz: wirelab analyze on mutated captures', function () {
     if (outcome.internal) return `${label}: ${outcome.line?.split('\n')[0]}`;
     if (outcome.line !== undefined && outcome.line.includes('\n')) return `${label}: error is not one line: ${outcome.line}`;
     if (outcome.ms > CASE_LIMIT_MS) return `${label}: took ${Math.round(outcome.ms)} ms`;
-    const rss = process.memoryUsage().rss;
-    if (rss > RSS_LIMIT_BYTES) return `${label}: RSS ${Math.round(rss / 2 ** 20)} MB`;
+    const grown = process.memoryUsage().rss - baselineRss;
+    if (grown > RSS_LIMIT_BYTES) return `${label}: RSS grew by ${Math.round(grown / 2 ** 20)} MB during the fuzz cases`;
     return undefined;
   }
 
