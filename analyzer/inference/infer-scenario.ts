@@ -678,7 +678,7 @@ function planTimeline(analysis: Analysis, conns: readonly Conn[], base: number, 
         if (mainTurns.length > 4) notes.push(`the page load's connection made ${mainTurns.length} requests; the re-run's page makes 4 (page, image, audio, video)`);
       } else notes.push(`the page load's connection made ${mainTurns.length} request(s); the re-run's page makes 4 (page, image, audio, video) with the default media sizes`);
       const spareClose = spareConn === undefined ? 'fin-then-rst' : closeModeOf(spareConn.report.teardown);
-      steps.push({ atMs: round(startOf(c)), relative: false, action: { kind: 'page', connection: 'main', connections: parallel.connections, spareClose }, comment: `streams ${group!.streams.join(', ')} opened at once, ${group!.idleStreams.length} left idle` });
+      steps.push({ atMs: Math.max(0, round(startOf(c))), relative: false, action: { kind: 'page', connection: 'main', connections: parallel.connections, spareClose }, comment: `streams ${group!.streams.join(', ')} opened at once, ${group!.idleStreams.length} left idle` });
       const last = mainTurns[mainTurns.length - 1];
       clock = last?.lastServerMs ?? startOf(c);
       const closeAt = closeTime(main, base);
@@ -691,7 +691,7 @@ function planTimeline(analysis: Analysis, conns: readonly Conn[], base: number, 
     const handshakeEnd = handshakeEndMs(c, base);
     // A request sent as soon as the handshake allows opens the connection itself (one step, as a client does).
     const openWithRequest = turns.length > 0 && turns[0]!.startMs - handshakeEnd < 5;
-    if (!openWithRequest) steps.push({ atMs: round(startOf(c)), relative: false, action: { kind: 'connect', connection: name }, comment: where });
+    if (!openWithRequest) steps.push({ atMs: Math.max(0, round(startOf(c))), relative: false, action: { kind: 'connect', connection: name }, comment: where });
     clock = Math.max(clock, handshakeEnd);
     for (const [k, t] of turns.entries()) {
       const path = pathFor(t, tls);
@@ -702,7 +702,7 @@ function planTimeline(analysis: Analysis, conns: readonly Conn[], base: number, 
       if (t.clientBytes > 2000) notes.push(`stream ${c.report.stream}: the client sent ${t.clientBytes} bytes in one turn; the re-run sends a GET request (uploads are not re-created)`);
       planned.push({ path, serverBytes: t.serverBytes, thinkMs, ...(stallMs === undefined ? {} : { stallMs }) });
       const comment = `${opening ? `${where}; ` : ''}${t.serverBytes} bytes from the server${t.path === undefined ? '' : ` for ${t.path}`}`;
-      steps.push({ atMs: opening ? round(startOf(c)) : thinkMs, relative: !opening, action: { kind: 'get', connection: name, path, ...(stallMs === undefined ? {} : { stallMs }) }, comment });
+      steps.push({ atMs: opening ? Math.max(0, round(startOf(c))) : thinkMs, relative: !opening, action: { kind: 'get', connection: name, path, ...(stallMs === undefined ? {} : { stallMs }) }, comment });
       clock = t.lastServerMs;
     }
     if (serverClosedFirst(c) && c.report.teardown !== 'open') notes.push(`stream ${c.report.stream}: the server closed first; in the re-run the client closes (${closeModeOf(c.report.teardown)})`);
