@@ -209,7 +209,7 @@ export function inferScenario(analysis: Analysis, options: InferOptions = {}): I
   for (const c of conns) if (c.report.handshake.synFrame === undefined) notes.push(`stream ${c.report.stream} began before the capture: re-created from its handshake on`);
 
   const rttMs = inferRtt(conns);
-  if (conns.length > 0 && rttMs === 0) notes.push('no complete handshake: the RTT is unknown and set to 0');
+  if (conns.length > 0 && conns.every((c) => c.report.handshake.rttNs === undefined)) notes.push('no complete handshake: the RTT is unknown and set to 0');
   const mss = inferMss(conns, notes);
   const capture = inferCapturePoint(conns, rttMs);
   const events = inferEvents(conns, capture, rttMs, notes);
@@ -262,7 +262,8 @@ function median(values: readonly number[]): number {
 
 function inferRtt(conns: readonly Conn[]): number {
   const rtts = conns.map((c) => c.report.handshake.rttNs).filter((n): n is number => n !== undefined).map((n) => n / 1e6);
-  return Math.round(median(rtts));
+  // Tenths of a ms: a loopback capture's handshake takes well under one.
+  return Math.round(median(rtts) * 10) / 10;
 }
 
 /** What the SYN and SYN-ACK offered, read from their Info column ("MSS=1460 SACK_PERM TSval=… WS=128"). */
@@ -320,7 +321,11 @@ function inferMss(conns: readonly Conn[], notes: string[]): number | undefined {
   else if (largest < 1000) return undefined; // small transfers never fill a segment
   else mss = largest + (offered?.timestamps === false ? 0 : TIMESTAMPS_OPTION);
   if (mss > MAX_MSS) {
-    notes.push(`segments of ${largest} bytes are larger than any MTU (the capture was taken with segmentation offload): the MSS stays at the default`);
+    notes.push(
+      largest > MAX_MSS
+        ? `segments of ${largest} bytes are larger than any MTU (the capture was taken with segmentation offload): the MSS stays at the default`
+        : `the handshake's MSS ${mss} is beyond the largest MTU wirelab's topology supports (9000; loopback captures offer 65483): the MSS stays at the default`,
+    );
     return undefined;
   }
   if (mss < MIN_MSS) {
