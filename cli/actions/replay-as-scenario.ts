@@ -85,15 +85,23 @@ export async function replayAsScenario(capture: string, options: AsScenarioOptio
   const path = await resolveCaptureInput(capture);
   if (path === '-') throw new ConfigError('replay --as-scenario needs a capture file, not standard input');
   const original = await analyzeCapture(path);
+  if (original.readError !== undefined && original.frameCount === 0) throw original.readError;
   if (original.readError !== undefined) process.stderr.write(`warning: ${original.readError.message}; the scenario covers the frames before it\n`);
   const inferred = inferScenario(original);
-  if (inferred.connections.length === 0) throw new ConfigError(`${capture}: no TCP connection to re-create (${original.frameCount} frames, none of them a usable TCP connection)`);
+  if (inferred.connections.length === 0) {
+    const why = inferred.notes.filter((n) => !n.startsWith('the capture has no TCP')).join('; ');
+    throw new ConfigError(`${capture}: no TCP connection to re-create (${original.frameCount} frames${why === '' ? ', none of them TCP with data or a handshake' : `; ${why}`})`);
+  }
   const scenario = scenarioFromInference(inferred);
   const file = options.write === undefined ? scenarioPath(options.out, inferred.name) : resolve(options.write);
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, renderScenarioSource(inferred, dslImportFor(file)));
   write(formatInference(inferred));
-  write(`  scenario: ${relative(process.cwd(), file) || file} (run it again with: wirelab run ${relative(process.cwd(), file) || file})\n`);
+  const shown = relative(process.cwd(), file) || file;
+  write(`  scenario: ${shown} (run it${options.write === undefined ? ' again' : ''} with: wirelab run ${shown})\n`);
+  if (/\.ts$/.test(file) && !inModulePackage(dirname(file))) {
+    process.stderr.write(`warning: ${shown} is outside an ES module package, where a .ts file loads as CommonJS and wirelab run cannot load it: name it .mts, or add "type": "module" to a package.json there\n`);
+  }
   if (options.write !== undefined) return 0;
 
   checkEnvironment();
