@@ -19,7 +19,13 @@ const captures = join(root, 'test/fixtures/captures');
 
 function wirelab(args: readonly string[]) {
   const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 60_000, cwd: root, maxBuffer: 64 << 20 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, pid: r.pid };
+}
+
+/** The namespaces a wirelab process made (its run ids end in its pid): other runs on the machine may come and go meanwhile. */
+function ownNetns(pid: number): string[] {
+  const own = new RegExp(`^wl-[0-9a-z]{3}${pid.toString(36)}-[cs]$`);
+  return listNetns().filter((n) => own.test(n));
 }
 
 /** The per-frame facts of an analyze JSONL record that the wire must not change. */
@@ -72,7 +78,7 @@ describe('wirelab replay @netns', function () {
       expect(r.stdout).to.include(`all ${original.length} frames agree`);
       expect(r.stdout).to.match(new RegExp(`${original.length} frames sent in [\\d.]+ s \\([\\d,]+ packets/s\\), ${original.length} received`));
       if (timing[0] === '--speed') expect(r.stdout).to.match(/timing error \(send time − schedule\): median \d+ µs, p99 \d+ µs/);
-      expect(new Set(listNetns().filter((n) => !before.has(n))), 'namespaces left behind').to.deep.equal(new Set());
+      expect(ownNetns(r.pid!).filter((n) => !before.has(n)), 'namespaces left behind').to.deep.equal([]);
     });
   }
 
@@ -86,12 +92,11 @@ describe('wirelab replay @netns', function () {
   });
 
   it('refuses a link type it cannot send, in one line, before making any namespace', () => {
-    const before = listNetns().length;
     const r = wirelab(['replay', join(captures, 'encap/chdlc.pcap'), '-o', join(dir, 'bad')]);
     expect(r.status).to.equal(2);
     expect(r.stderr.trim().split('\n')).to.have.length(1);
     expect(r.stderr).to.match(/^error \[ERR_CONFIG\]: frame 1: link type 104 cannot be replayed onto Ethernet/);
-    expect(listNetns().length).to.equal(before);
+    expect(ownNetns(r.pid!)).to.deep.equal([]);
   });
 
   it('rejects conflicting timing flags and a missing file with exit code 2', () => {
