@@ -8,7 +8,7 @@
 import type { Analysis, ConversationReport, FrameRecord, HttpRequestSummary } from '../analysis-result.js';
 import { TcpFlag } from '../packet/packet.js';
 import { formatCompleteness, labFacts, mainConversation, RTT_ALPHA, type ConversationFacts, type DirectionFacts } from './lab-facts.js';
-import { formatPacketLine } from './text.js';
+import { formatPacketLine, formatRequest } from './text.js';
 import { captureStartNs } from './lab-facts.js';
 
 /** Languages of the explanation. */
@@ -44,12 +44,8 @@ export function requestsOf(c: ConversationReport): readonly HttpRequestSummary[]
   return list === undefined || list.length === 0 ? undefined : list;
 }
 
-/** `GET /media/video.mp4 (bytes=0-) → 206, 275563 B (#120)` for one request. */
-export function formatRequest(r: HttpRequestSummary): string {
-  const range = r.range === undefined ? '' : ` (${r.range})`;
-  const status = r.status === undefined ? ' → no response' : ` → ${r.status}, ${r.bytes} B`;
-  return `${r.method} ${r.uri}${range}${status} (#${r.frame}${r.protocol === 'h2' ? `, h2 stream ${r.h2Stream}` : ''})`;
-}
+/** One request and its response, as the conversation lines of `wirelab analyze` show it (one format everywhere). */
+export { formatRequest };
 
 /** The plain-words rule behind each tcp.analysis flag (Wireshark 4.0), in both languages. */
 export const FLAG_RULES: Readonly<Record<string, { readonly en: string; readonly zh: string }>> = {

@@ -67,7 +67,7 @@ describe('unit', () => {
     it('lists the requests each connection carried when the capture holds the TLS keys', () => {
       const text = renderExplanationMarkdown(explainAnalysis(lab));
       expect(text).to.contain('With the TLS keys the requests are readable (4):');
-      expect(text).to.contain('- GET / → 200, 1555 B (#24)\n- GET /media/image.jpg → 200, 56536 B (#29)');
+      expect(text).to.contain('- GET / → 200, 1555 B  #24\n- GET /media/image.jpg → 200, 56536 B  #29');
       // Without keys (the DSB ignored) the same place says they are encrypted.
       const noKeys = { ...lab, conversations: lab.conversations.map((c) => ({ ...c, tls: c.tls === undefined ? undefined : { ...c.tls, requests: [] } })) };
       expect(renderExplanationMarkdown(explainAnalysis(noKeys))).to.contain('The requests and responses are encrypted (Application Data)');
