@@ -33,7 +33,9 @@ export type InferredEvent =
   /** The segment was delivered but is missing from the capture (ACKed, never seen, never resent). */
   | (EventPlace & { readonly kind: 'capture-drop' })
   /** A byte-identical copy arrived right behind the segment. */
-  | (EventPlace & { readonly kind: 'duplicate' });
+  | (EventPlace & { readonly kind: 'duplicate' })
+  /** The client's first `count` SYNs were lost (its SYN retransmissions show it); `offset` is unused (−1). */
+  | (EventPlace & { readonly kind: 'drop-syn'; readonly count: number });
 
 /** A client action of the re-run, in the scenario DSL's terms (plain data: harness/ maps it to `client.*`). */
 export type InferredAction =
@@ -466,6 +468,14 @@ function inferEvents(conns: readonly Conn[], capture: 'client' | 'server', rttMs
           events.push({ kind: 'capture-drop', direction, conn: connScope(conns, c, direction, offset), offset, frames, why: 'delivered (ACKed) but never captured' });
         }
       }
+    }
+    // Resent SYNs seen on the client's side: the earlier ones were lost on the way to the server.
+    const syns = c.frames.filter((f) => f.tcp_flags !== null && (f.tcp_flags & 0x12) === 0x02 && f.src === c.report.client.address && f.sport === c.report.client.port);
+    const resentSyns = syns.filter((f) => f.flags.includes('retransmission'));
+    if (resentSyns.length > 0 && seenBeforePath(capture, 'uplink')) {
+      events.push({ kind: 'drop-syn', count: resentSyns.length, direction: 'uplink', conn: conns.length > 1 ? c.conn : undefined, offset: -1, frames: syns.map((f) => f.frame), why: `the SYN was sent ${syns.length} times` });
+    } else if (resentSyns.length > 0) {
+      notes.push(`stream ${c.report.stream}: a resent SYN seen on the server's side: how many were lost before it is not visible`);
     }
     const zeroBy = c.frames.filter((f) => f.flags.includes('zero_window'));
     const serverZero = zeroBy.filter((f) => !(f.src === c.report.client.address && f.sport === c.report.client.port));

@@ -20,7 +20,7 @@ export function teardownKinds(inferred: InferredScenario): string[] {
 
 /** Events of one direction in chain order: drops, reorders, capture drops; then the rate; then copies. */
 export function eventsInChainOrder(inferred: InferredScenario, direction: 'uplink' | 'downlink'): { before: InferredEvent[]; after: InferredEvent[] } {
-  const order = { drop: 0, reorder: 1, 'capture-drop': 2, duplicate: 3 } as const;
+  const order = { 'drop-syn': 0, drop: 0, reorder: 1, 'capture-drop': 2, duplicate: 3 } as const;
   const events = inferred.events.filter((e) => e.direction === direction).sort((a, b) => order[a.kind] - order[b.kind] || a.offset - b.offset);
   return { before: events.filter((e) => e.kind !== 'duplicate'), after: events.filter((e) => e.kind === 'duplicate') };
 }
@@ -36,13 +36,15 @@ function q(text: string): string {
 }
 
 function matchSource(e: InferredEvent): string {
-  return e.conn === undefined ? `coversOffset(${e.offset})` : `allOf(inConnection(${e.conn}), coversOffset(${e.offset}))`;
+  const what = e.kind === 'drop-syn' ? 'isSyn' : `coversOffset(${e.offset})`;
+  return e.conn === undefined ? what : `allOf(inConnection(${e.conn}), ${what})`;
 }
 
 function eventSource(e: InferredEvent): string {
   const m = matchSource(e);
   switch (e.kind) {
     case 'drop':
+    case 'drop-syn':
       return `dropWhere(${m}, { count: ${e.count} })`;
     case 'reorder':
       return `reorder({ hold: 1, after: ${e.after}, match: ${m}, past: isDataSegment })`;
@@ -90,9 +92,9 @@ export function renderScenarioSource(inferred: InferredScenario, importFrom = 'w
   lines.push(' */');
   const names = new Set(['defineScenario', 'at', 'client', 'between']);
   for (const e of inferred.events) {
-    names.add('coversOffset');
+    names.add(e.kind === 'drop-syn' ? 'isSyn' : 'coversOffset');
     if (e.conn !== undefined) names.add('allOf').add('inConnection');
-    names.add(e.kind === 'drop' ? 'dropWhere' : e.kind === 'reorder' ? 'reorder' : e.kind === 'capture-drop' ? 'captureDrop' : 'duplicate');
+    names.add(e.kind === 'drop' || e.kind === 'drop-syn' ? 'dropWhere' : e.kind === 'reorder' ? 'reorder' : e.kind === 'capture-drop' ? 'captureDrop' : 'duplicate');
     if (e.kind === 'reorder') names.add('isDataSegment');
   }
   if (inferred.rateKbps !== undefined) names.add('rate');

@@ -71,7 +71,7 @@ function scenarioPath(out: string, name: string): string {
 export function formatInference(inferred: InferredScenario): string {
   const lines = [`inferred scenario ${inferred.name}: ${inferred.description}`];
   lines.push(`  path: RTT ${inferred.rttMs} ms${inferred.mss === undefined ? '' : `, MSS ${inferred.mss}`}${inferred.rateKbps === undefined ? '' : `, ${inferred.rateKbps} kbit/s`}; captured on the ${inferred.capture} side${inferred.tls === undefined ? '' : `; ${inferred.tls.version}${inferred.tls.cipherSuite === undefined ? '' : ` ${inferred.tls.cipherSuite}`}`}`);
-  for (const e of inferred.events) lines.push(`  ${e.kind} ${e.direction}${e.conn === undefined ? '' : ` conn ${e.conn}`} at byte ${e.offset}: ${e.why} (frame ${e.frames.join(', ')})`);
+  for (const e of inferred.events) lines.push(`  ${e.kind} ${e.direction}${e.conn === undefined ? '' : ` conn ${e.conn}`}${e.kind === 'drop-syn' ? ` ×${e.count}` : ` at byte ${e.offset}`}: ${e.why} (frame ${e.frames.join(', ')})`);
   for (const n of inferred.notes) lines.push(`  not re-created: ${n}`);
   return `${lines.join('\n')}\n`;
 }

@@ -10,7 +10,7 @@ import { captureDrop } from '../impair/capture-drop.js';
 import { dropWhere } from '../impair/drop-nth.js';
 import { duplicate } from '../impair/duplicate.js';
 import type { Impairment } from '../impair/impairment.js';
-import { allOf, coversOffset, inConnection, isDataSegment, type Match } from '../impair/match.js';
+import { allOf, coversOffset, inConnection, isDataSegment, isSyn, type Match } from '../impair/match.js';
 import { rate } from '../impair/rate.js';
 import { reorder } from '../impair/reorder.js';
 import { defineScenario, type Scenario } from '../scenario/define-scenario.js';
@@ -18,13 +18,15 @@ import { between, count, parallel, teardown, tls, type Expectation, type FlagId 
 import { at, client, type TimelineEntry } from '../scenario/timeline.js';
 
 function matchOf(e: InferredEvent): Match {
-  return e.conn === undefined ? coversOffset(e.offset) : allOf(inConnection(e.conn), coversOffset(e.offset));
+  const what = e.kind === 'drop-syn' ? isSyn : coversOffset(e.offset);
+  return e.conn === undefined ? what : allOf(inConnection(e.conn), what);
 }
 
 function impairmentOf(e: InferredEvent): Impairment {
   const match = matchOf(e);
   switch (e.kind) {
     case 'drop':
+    case 'drop-syn':
       return dropWhere(match, { count: e.count });
     case 'reorder':
       return reorder({ hold: 1, after: e.after, match, past: isDataSegment });

@@ -101,6 +101,14 @@ describe('inferScenario: a capture → the scenario that re-creates it', functio
     expect(inferred.steps.at(-1)!.action).to.deep.equal({ kind: 'close', connection: 'main', mode: 'fin-then-rst' });
   });
 
+  it('kernel/12 (tcpdump of real Linux TCP): a lost SYN, from the resent one', async () => {
+    const analysis = await analyzeCapture(join(CAPTURES, 'kernel', '12_syn_retrans.pcap'));
+    const inferred = inferScenario(analysis);
+    expect(inferred.events).to.have.length(1);
+    expect(inferred.events[0]).to.include({ kind: 'drop-syn', count: 1, direction: 'uplink' });
+    expect(scenarioFromInference(inferred).impair.uplink.map((i) => i.label)).to.deep.equal(['drop-where syn count 1']);
+  });
+
   it('the written .scenario file loads and is the very scenario the run uses', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wirelab-infer-'));
     try {
