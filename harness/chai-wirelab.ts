@@ -20,10 +20,12 @@
  * expect(analysis).to.have.teardown('fin-close', 0);           // in tcp.stream 0
  * expect(analysis).to.have.tls({ version: 'TLS 1.2', cipherSuite: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256' });
  * expect(analysis).to.have.parallelConnections({ connections: 2, idle: 1 });
+ * expect(analysis).to.have.request('GET /media/video.mp4');    // decrypted: on some connection
+ * expect(analysis).to.have.request('GET /', 0);                // in tcp.stream 0 ('every', 'none' too)
  * ```
  */
 import type { Analysis, Teardown } from '../analyzer/analysis-result.js';
-import { count, resolveFlagId, parallel, teardown, tls, type CountBound, type Expectation, type ExpectationOutcome, type FlagId, type StreamChoice, type TlsExpectation } from './scenario/expect.js';
+import { count, http, resolveFlagId, parallel, teardown, tls, type CountBound, type Expectation, type ExpectationOutcome, type FlagId, type RequestName, type RequestWhere, type StreamChoice, type TlsExpectation } from './scenario/expect.js';
 
 declare global {
   // chai's own typings live in the global Chai namespace; plugins extend it there.
@@ -49,6 +51,8 @@ declare global {
       tls(want: TlsExpectation, stream?: StreamChoice): Assertion;
       /** The client opened `connections` connections at once, `idle` of them without data (the dual connection). */
       parallelConnections(want: { connections: number; idle?: number }): Assertion;
+      /** A decrypted request ('GET /media/video.mp4') was carried on some connection (or 'every', 'none', a stream). */
+      request(name: RequestName, where?: RequestWhere): Assertion;
     }
   }
 }
@@ -71,8 +75,8 @@ function listFrames(frames: readonly number[]): string {
 }
 
 /**
- * The plugin: `chai.use(chaiWirelab)` adds `flag`/`exactly`/`atLeast`/`atMost`, `teardown`, `tls` and
- * `parallelConnections` to `expect(analysis)`. Failure messages state expected and found, with frames.
+ * The plugin: `chai.use(chaiWirelab)` adds `flag`/`exactly`/`atLeast`/`atMost`, `teardown`, `tls`,
+ * `parallelConnections` and `request` to `expect(analysis)`. Failure messages state expected and found, with frames.
  */
 export const chaiWirelab: Chai.ChaiPlugin = (chai, utils) => {
   const { Assertion } = chai;
@@ -126,4 +130,5 @@ export const chaiWirelab: Chai.ChaiPlugin = (chai, utils) => {
   addExpectation('teardown', (kind: Teardown, stream: StreamChoice = 'any') => teardown(stream, kind));
   addExpectation('tls', (want: TlsExpectation, stream: StreamChoice = 'any') => tls(want, stream));
   addExpectation('parallelConnections', (want: { connections: number; idle?: number }) => parallel(want));
+  addExpectation('request', (name: RequestName, where: RequestWhere = 'some') => http(name, where));
 };

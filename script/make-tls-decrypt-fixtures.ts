@@ -4,11 +4,17 @@
  * tap; the tapped byte stream becomes TCP segments (MSS 1400, real handshake and teardown) written with the
  * project's pcapng writer, and the key log goes beside it (sslkeylog file; no DSB, so --keylog is used).
  * Cases the scenario runs cannot set: HelloRetryRequest, TLS 1.2 resumption, CBC without encrypt-then-MAC,
- * TLS 1.3 AES-128-CCM, HTTP/2. tshark's answer: `bash script/tls-decrypt-oracle.sh`.
- * Run: npx tsx script/make-tls-decrypt-fixtures.ts [OUT_DIR]   (default test/fixtures/captures/tls-decrypt)
+ * TLS 1.3 AES-128-CCM, HTTP/2; and a real TLS 1.3 KeyUpdate, which node:tls cannot send: OpenSSL's own
+ * s_client and s_server (their `K` command) talk through the same tap. tshark's answer:
+ * `bash script/tls-decrypt-oracle.sh`.
+ * Run: npx tsx script/make-tls-decrypt-fixtures.ts [OUT_DIR] [NAME ...]   (default test/fixtures/captures/tls-decrypt,
+ * every fixture)
  */
 import { constants as cryptoConstants } from 'node:crypto';
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { connect as http2Connect, createSecureServer } from 'node:http2';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Server } from 'node:net';
@@ -24,6 +30,8 @@ import { TcpFlag } from '../analyzer/packet/packet.js';
 import { loadCertificate } from '../harness/certs.js';
 
 const OUT = process.argv[2] ?? join(import.meta.dirname, '..', 'test', 'fixtures', 'captures', 'tls-decrypt');
+/** Fixture names to (re)make; all when none is given. */
+const ONLY = new Set(process.argv.slice(3));
 const MSS = 1400;
 const CLIENT = '198.18.0.1';
 const SERVER = '198.18.0.2';
@@ -208,6 +216,86 @@ async function makeFixture(f: Fixture, key: string, cert: string): Promise<void>
   console.log(`${f.name}: ${frames.length} frames, ${lines.length} key log lines`);
 }
 
+/** Writes a capture of `frames` and its key log lines. */
+function writeFixture(name: string, frames: readonly { timestampNs: bigint; data: Buffer }[], keyLines: readonly string[]): void {
+  const pcapng = encodePcapng(
+    frames.map((fr) => ({ interfaceId: 0, timestampNs: fr.timestampNs, data: fr.data, originalLength: fr.data.length })),
+    { interfaces: [{ linkType: LinkType.Ethernet, tsResolutionNs: true }] },
+  );
+  writeFileSync(join(OUT, `${name}.pcapng`), pcapng);
+  writeFileSync(join(OUT, `${name}.keys`), keyLines.map((l) => `${l}\n`).join(''));
+  console.log(`${name}: ${frames.length} frames, ${keyLines.length} key log lines`);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * tls13-keyupdate: OpenSSL's s_client and s_server exchange lines over TLS 1.3 (AES-128-GCM); the client's
+ * `K` command sends a KeyUpdate that requests one back, so both directions change keys mid-stream. The bytes
+ * pass through a tap proxy (s_client → tap → s_server), which records them for the capture.
+ */
+async function makeOpensslKeyUpdateFixture(key: string, cert: string): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'wirelab-keyupdate-'));
+  try {
+    writeFileSync(join(dir, 'key.pem'), key);
+    writeFileSync(join(dir, 'cert.pem'), cert);
+    const keyLogFile = join(dir, 'keys.txt');
+    const serverPort = 20_000 + Math.floor(Math.random() * 20_000);
+    const server = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${serverPort}`, '-tls1_3', '-ciphersuites', 'TLS_AES_128_GCM_SHA256',
+      '-cert', join(dir, 'cert.pem'), '-key', join(dir, 'key.pem'), '-keylogfile', keyLogFile, '-naccept', '1'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let serverOut = '';
+    server.stdout.on('data', (d: Buffer) => (serverOut += d.toString('latin1')));
+    for (let i = 0; i < 50 && !serverOut.includes('ACCEPT'); i++) await sleep(100);
+    if (!serverOut.includes('ACCEPT')) throw new Error(`openssl s_server did not start: ${serverOut}`);
+    const events: TapEvent[] = [];
+    const tap = createNetServer((downstream) => {
+      const upstream = netConnect({ host: '127.0.0.1', port: serverPort, noDelay: true });
+      downstream.on('data', (d: Buffer) => {
+        events.push({ fromServer: false, data: Buffer.from(d), timeNs: process.hrtime.bigint() });
+        upstream.write(d);
+      });
+      upstream.on('data', (d: Buffer) => {
+        events.push({ fromServer: true, data: Buffer.from(d), timeNs: process.hrtime.bigint() });
+        downstream.write(d);
+      });
+      downstream.on('end', () => upstream.end());
+      upstream.on('end', () => downstream.end());
+      downstream.on('error', () => upstream.destroy());
+      upstream.on('error', () => downstream.destroy());
+    });
+    const tapPort = await listen(tap);
+    const client = spawn('openssl', ['s_client', '-connect', `127.0.0.1:${tapPort}`, '-tls1_3', '-ciphersuites', 'TLS_AES_128_GCM_SHA256',
+      '-servername', 'lab.wirelab.test', '-alpn', 'http/1.1'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let clientOut = '';
+    client.stdout.on('data', (d: Buffer) => (clientOut += d.toString('latin1')));
+    client.stderr.on('data', (d: Buffer) => (clientOut += d.toString('latin1')));
+    for (let i = 0; i < 50 && !clientOut.includes('Verify return code'); i++) await sleep(100);
+    await sleep(300); // the server's session tickets
+    // Each line is one record; `K` alone on a line is s_client's KeyUpdate (update_requested) command.
+    client.stdin.write('GET / HTTP/1.1\r\n');
+    await sleep(200);
+    server.stdin.write('before the key update\n');
+    await sleep(200);
+    client.stdin.write('K\n');
+    await sleep(300);
+    client.stdin.write('Host: lab.wirelab.test\r\n');
+    await sleep(200);
+    server.stdin.write('after the key update\n');
+    await sleep(200);
+    client.stdin.write('Q\n');
+    await Promise.race([new Promise((r) => client.once('exit', r)), sleep(3000)]);
+    client.kill();
+    server.kill();
+    tap.close();
+    if (!clientOut.includes('KEYUPDATE')) throw new Error(`s_client sent no KeyUpdate:\n${clientOut}`);
+    const keyLines = readFileSync(keyLogFile, 'utf8').split('\n').filter((l) => l.trim() !== '');
+    writeFixture('tls13-keyupdate', connectionFrames(events, 40_000, 1_700_000_000_000_000_000n), keyLines);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 mkdirSync(OUT, { recursive: true });
 const { key, cert } = await loadCertificate();
-for (const f of FIXTURES) await makeFixture(f, key, cert);
+for (const f of FIXTURES) if (ONLY.size === 0 || ONLY.has(f.name)) await makeFixture(f, key, cert);
+if (ONLY.size === 0 || ONLY.has('tls13-keyupdate')) await makeOpensslKeyUpdateFixture(key, cert);

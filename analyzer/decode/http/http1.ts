@@ -43,6 +43,9 @@ interface Head {
   headers: Map<string, string>;
 }
 
+/** A status line or a request line (RFC 9112 §3, §4). */
+const START_LINE = /^(?:HTTP\/\d\.\d \d{3}(?: .*)?|[A-Za-z!#$%&'*+.^_`|~0-9-]+ \S+ HTTP\/\d\.\d)$/;
+
 function parseHead(text: string): Head | undefined {
   const lines = text.split('\r\n');
   const first = lines[0]!;
@@ -111,6 +114,13 @@ export class Http1Parser {
   /** Consumes some bytes from `p`; returns the new offset. */
   private step(data: Buffer, p: number, done: HttpMessage[]): number {
     const state = this.state;
+    // As tshark's HTTP dissector: once the first line is whole and is no request or status line, the
+    // bytes are not HTTP (no desegmentation waits for a header block that will never come).
+    if (state.name === 'head' && this.firstLineIsNotHttp(data, p)) {
+      this.state = { name: 'not-http' };
+      this.pending = Buffer.alloc(0);
+      return data.length;
+    }
     switch (state.name) {
       case 'head':
       case 'chunk-size':
@@ -142,6 +152,18 @@ export class Http1Parser {
       case 'not-http':
         return data.length;
     }
+  }
+
+  /** True when the header block begun at `p` (after any pending bytes) has a whole first line that is not HTTP's. */
+  private firstLineIsNotHttp(data: Buffer, p: number): boolean {
+    let head = this.pending.length === 0 ? data.subarray(p) : Buffer.concat([this.pending, data.subarray(p)]);
+    let start = 0;
+    while (start + 1 < head.length && head[start] === 0x0d && head[start + 1] === 0x0a) start += 2;
+    head = head.subarray(start);
+    const end = head.indexOf(0x0a);
+    if (end < 0) return false;
+    const line = head.toString('latin1', 0, end > 0 && head[end - 1] === 0x0d ? end - 1 : end);
+    return !START_LINE.test(line);
   }
 
   /**

@@ -18,7 +18,8 @@ const finding: fc.Arbitrary<Finding> = fc
       fc.record({ serverPort: fc.integer({ min: 0, max: 65535 }) }),
       fc.record({ dupAckNum: u32, dupAckFrame: u32 }),
       fc.record({ message: fc.string() }),
-      fc.record({ dupAckNum: fc.double() , dupAckFrame: u32 }),
+      fc.record({ dupAckNum: fc.double(), dupAckFrame: u32 }),
+      fc.record({ dupAckNum: fc.constant(-0), dupAckFrame: u32 }),
     ),
   })
   .map(({ detail, ...rest }) => (detail === undefined ? rest : { ...rest, detail }));
