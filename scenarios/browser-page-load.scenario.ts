@@ -7,7 +7,8 @@
  * 150 000 of its connection, in the middle of the video or audio download.
  * Capture point: client side. What Chromium does varies from run to run (four or five connections,
  * sometimes two SYNs at once, sometimes not; which connection carries what), so only this is asserted:
- * every connection negotiates TLS 1.2 with the server's cipher; at least three connections carry the load,
+ * every connection negotiates TLS 1.2 with the server's cipher; the decrypted capture shows a request for
+ * the page and for each medium; at least three connections carry the load,
  * some of them in parallel; one carries the video whole and all of them together the page and its media;
  * the drop shows as a gap (Previous segment not captured) and its resend as Out-Of-Order (it arrives within
  * an iRTT of the connection's newest segment) or, in rarer timings, as a Retransmission; and no connection
@@ -16,16 +17,19 @@
  * Without Chromium the run stops with ERR_ENVIRONMENT and the test suite skips it.
  */
 import { defineScenario } from '../harness/scenario/define-scenario.js';
-import { count, handshakes, teardown, tls, transferred, type Expectation } from '../harness/scenario/expect.js';
+import { count, handshakes, http, teardown, tls, transferred, type Expectation } from '../harness/scenario/expect.js';
 import { dropNth } from '../harness/impair/drop-nth.js';
 import { coversOffset } from '../harness/impair/match.js';
 import { at, browser } from '../harness/scenario/timeline.js';
 
 /** A lower bound of the page and its real media (script/make-media.sh keeps each above 48, 96 and 192 KiB). */
-const PAGE_AND_MEDIA_BYTES = 1000 + (48 + 96 + 192) * 1024;
+export const PAGE_AND_MEDIA_BYTES = 1000 + (48 + 96 + 192) * 1024;
+
+/** What the browser must ask for: the page and each of its media (the video by Range requests). */
+export const PAGE_REQUESTS = ['GET /', 'GET /media/image.jpg', 'GET /media/audio.mp3', 'GET /media/video.mp4'] as const;
 
 /** Passes when any of `choices` passes: one resend gets one label, which one depends on its timing. */
-function anyOf(label: string, choices: readonly Expectation[]): Expectation {
+export function anyOf(label: string, choices: readonly Expectation[]): Expectation {
   return {
     label,
     evaluate(analysis) {
@@ -42,7 +46,7 @@ function anyOf(label: string, choices: readonly Expectation[]): Expectation {
 }
 
 /** The server sent at least `bytes` of payload over all connections together. */
-function totalDownlink(bytes: number): Expectation {
+export function totalDownlink(bytes: number): Expectation {
   return {
     label: `total downlink at least ${bytes} bytes`,
     evaluate(analysis) {
@@ -53,7 +57,7 @@ function totalDownlink(bytes: number): Expectation {
 }
 
 /** Every connection ends with a reset from the client: FIN then RST, or RST alone. */
-const everyConnectionReset: Expectation = {
+export const everyConnectionReset: Expectation = {
   label: 'every teardown fin-then-rst or rst-abort',
   evaluate(analysis) {
     const clean = analysis.conversations.filter((c) => c.teardown !== 'fin-then-rst' && c.teardown !== 'rst-abort');
@@ -94,6 +98,8 @@ export default defineScenario({
   expect: [
     tls({ version: 'TLS 1.2', cipherSuite: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', sni: 'lab.wirelab.test', alpn: 'http/1.1' }, 'all'),
     handshakes({ atLeast: 3 }),
+    // Decrypted with the run's own keys: the browser asked for the page and every medium.
+    ...PAGE_REQUESTS.map((r) => http(r)),
     someParallelConnections,
     transferred({ downlinkBytes: { atLeast: 192 * 1024 } }),
     totalDownlink(PAGE_AND_MEDIA_BYTES),

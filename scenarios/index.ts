@@ -4,6 +4,7 @@
  */
 import type { Scenario } from '../harness/scenario/define-scenario.js';
 import browserPageLoad from './browser-page-load.scenario.js';
+import browserPageLoadH2 from './browser-page-load-h2.scenario.js';
 import captureLoss from './capture-loss.scenario.js';
 import dualConnections from './dual-connections.scenario.js';
 import duplicateAck from './duplicate-ack.scenario.js';
@@ -39,6 +40,7 @@ export const scenarios: readonly Scenario[] = [
   labReport,
   // Drives Debian's Chromium; `scenarioEnvironmentProblem` says when it cannot run here.
   browserPageLoad,
+  browserPageLoadH2,
 ];
 
 /** The scenario called `name`, or undefined. */

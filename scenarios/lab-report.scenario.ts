@@ -11,7 +11,7 @@
  * window would turn its duplicate ACKs into Window Updates (spec §6 A5 comes before A8b).
  */
 import { defineScenario } from '../harness/scenario/define-scenario.js';
-import { count, parallel, teardown, tls } from '../harness/scenario/expect.js';
+import { before, count, exactly, parallel, requests, sameConnection, teardown, tls } from '../harness/scenario/expect.js';
 import { captureDrop } from '../harness/impair/capture-drop.js';
 import { dropNth } from '../harness/impair/drop-nth.js';
 import { duplicate } from '../harness/impair/duplicate.js';
@@ -40,6 +40,10 @@ export default defineScenario({
   expect: [
     tls({ version: 'TLS 1.2', cipherSuite: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', sni: 'lab.wirelab.test' }, 'all'),
     parallel({ connections: 2, idle: 1 }),
+    // Decrypted with the run's own keys: the page and its media on one connection, in order; the spare none.
+    sameConnection('GET /', 'GET /media/image.jpg', 'GET /media/audio.mp3', 'GET /media/video.mp4'),
+    before('GET /', 'GET /media/image.jpg'),
+    requests('spare', exactly(0)),
     teardown('any', 'fin-then-rst'),
     count('duplicate_ack', { atLeast: 2 }),
     count('fast_retransmission', { atLeast: 1 }),

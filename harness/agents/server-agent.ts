@@ -3,7 +3,7 @@
  * and reports readiness, key log lines and requests as JSON lines. Must not import analyzer/ beyond errors.
  */
 import { readFile } from 'node:fs/promises';
-import { startLabServer, type MediaSizes, type TlsVersionName } from '../https-server.js';
+import { startLabServer, type AlpnProtocol, type MediaSizes, type TlsVersionName } from '../https-server.js';
 import { runAgent, sendToRunner } from './agent-process.js';
 
 /** The server agent's configuration, passed as JSON in argv[2]. */
@@ -15,6 +15,7 @@ export interface ServerAgentConfig {
   readonly tlsVersion?: TlsVersionName;
   readonly ciphers?: string;
   readonly media?: MediaSizes;
+  readonly alpn?: readonly AlpnProtocol[];
 }
 
 runAgent(async () => {
@@ -28,6 +29,7 @@ runAgent(async () => {
     ...(config.tlsVersion === undefined ? {} : { tlsVersion: config.tlsVersion }),
     ...(config.ciphers === undefined ? {} : { ciphers: config.ciphers }),
     ...(config.media === undefined ? {} : { media: config.media }),
+    ...(config.alpn === undefined ? {} : { alpn: config.alpn }),
     onKeyLog: (line) => sendToRunner({ type: 'keylog', line }),
   });
   sendToRunner({ type: 'ready', host: server.host, port: server.port });

@@ -4,7 +4,7 @@
  */
 import { ConfigError } from '../../analyzer/errors.js';
 import type { Impairment } from '../impair/impairment.js';
-import type { MediaSizes } from '../https-server.js';
+import type { AlpnProtocol, MediaSizes } from '../https-server.js';
 import type { Expectation } from './expect.js';
 import { resolveTcpBehaviour, type RouteOptions, type TcpBehaviour, type TcpPreset } from './tcp-behaviour.js';
 import type { TimelineEntry } from './timeline.js';
@@ -33,6 +33,8 @@ export interface ScenarioTls {
   readonly version?: 'TLS 1.2' | 'TLS 1.3';
   /** OpenSSL cipher list, e.g. 'ECDHE-RSA-AES128-GCM-SHA256'. */
   readonly ciphers?: string;
+  /** What the server offers by ALPN, in its order of preference (default ['http/1.1']); ['h2', 'http/1.1'] serves HTTP/2 to a browser. */
+  readonly alpn?: readonly AlpnProtocol[];
 }
 
 /** What a scenario file declares. */
@@ -122,6 +124,10 @@ export function defineScenario(definition: ScenarioDefinition): Scenario {
   if (!['client', 'server', 'both'].includes(capture)) fail(`capture must be client, server or both (got "${String(capture)}")`);
   const tlsVersion = definition.tls?.version;
   if (tlsVersion !== undefined && tlsVersion !== 'TLS 1.2' && tlsVersion !== 'TLS 1.3') fail(`tls.version must be 'TLS 1.2' or 'TLS 1.3' (got "${String(tlsVersion)}")`);
+  const alpn = definition.tls?.alpn;
+  if (alpn !== undefined && (!Array.isArray(alpn) || alpn.length === 0 || alpn.some((p) => p !== 'h2' && p !== 'http/1.1'))) {
+    fail(`tls.alpn must list 'h2' and/or 'http/1.1' (got ${JSON.stringify(alpn)})`);
+  }
   if (!Array.isArray(definition.timeline) || definition.timeline.length === 0) fail('timeline must have at least one at(...) entry');
   if (!Array.isArray(definition.expect) || definition.expect.length === 0) fail('expect must have at least one expectation; a scenario that checks nothing cannot fail');
   for (const [i, e] of definition.expect.entries()) {

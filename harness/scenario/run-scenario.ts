@@ -212,6 +212,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
       ...(scenario.tls.version === undefined ? {} : { tlsVersion: scenario.tls.version }),
       ...(scenario.tls.ciphers === undefined ? {} : { ciphers: scenario.tls.ciphers }),
       ...(scenario.media === undefined ? {} : { media: scenario.media }),
+      ...(scenario.tls.alpn === undefined ? {} : { alpn: scenario.tls.alpn }),
     };
     // Both agents load at once (each takes a second or two); the client starts only on our word.
     const server = new AgentProcess('server-agent', serverConfig, spawnIn(topo.server));
@@ -358,6 +359,7 @@ export async function runScenarioTrafficOnLoopback(scenario: Scenario): Promise<
         ...(scenario.tls.version === undefined ? {} : { tlsVersion: scenario.tls.version }),
         ...(scenario.tls.ciphers === undefined ? {} : { ciphers: scenario.tls.ciphers }),
         ...(scenario.media === undefined ? {} : { media: scenario.media }),
+        ...(scenario.tls.alpn === undefined ? {} : { alpn: scenario.tls.alpn }),
       } satisfies ServerAgentConfig,
       local,
     );

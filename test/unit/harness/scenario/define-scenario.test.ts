@@ -59,6 +59,7 @@ describe('unit', () => {
     it('rejects an unknown capture point and TLS version', () => {
       expect(() => defineScenario({ ...base, capture: 'middle' as never })).to.throw('scenario "unit-example": capture must be client, server or both (got "middle")');
       expect(() => defineScenario({ ...base, tls: { version: 'TLS 1.1' as never } })).to.throw(`scenario "unit-example": tls.version must be 'TLS 1.2' or 'TLS 1.3' (got "TLS 1.1")`);
+      expect(() => defineScenario({ ...base, tls: { alpn: ['spdy/3' as never] } })).to.throw(`scenario "unit-example": tls.alpn must list 'h2' and/or 'http/1.1' (got ["spdy/3"])`);
     });
   });
 
@@ -67,7 +68,8 @@ describe('unit', () => {
       const names = scenarios.map((s) => s.name);
       expect(new Set(names).size).to.equal(names.length);
       expect(names).to.include.members(['tcp-handshake', 'fast-retransmission', 'capture-loss', 'dual-connections', 'zero-window', 'lab-report']);
-      expect(names).to.have.length(16);
+      expect(names).to.include.members(['browser-page-load', 'browser-page-load-h2']);
+      expect(names).to.have.length(17);
     });
     it('pin the lab report path: 175 ms RTT, MSS 1400, TLS 1.2 ECDHE-RSA-AES128-GCM-SHA256, client capture', () => {
       const lab = scenarios.find((s) => s.name === 'lab-report')!;
