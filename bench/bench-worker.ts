@@ -3,12 +3,13 @@
  * Bench code; started by bench/run.ts as `node --expose-gc dist/bench/bench-worker.js MODE FILE ITER` (compiled,
  * the default) or `node --import tsx --expose-gc bench/bench-worker.ts …` (`npm run bench -- --source`).
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { analyzeCapture } from '../analyzer/analyze-capture.js';
 import { createCaptureParser } from '../analyzer/capture/capture-parser.js';
 import { decodeFrame } from '../analyzer/decode/decode-frame.js';
 import { ConfigError } from '../analyzer/errors.js';
+import { parseKeyLog } from '../analyzer/keys/key-log.js';
 import type { Frame } from '../analyzer/packet/frame.js';
 import { createPipeline } from '../analyzer/pipeline.js';
 
@@ -20,6 +21,8 @@ export const BenchMode = {
   Decode: 'decode',
   /** Read + the pipeline: decode, IP reassembly, TCP and TLS analysis. */
   Pipeline: 'pipeline',
+  /** Pipeline with the key log FILE.keys: every TLS record decrypted, HTTP parsed inside. */
+  PipelineKeys: 'pipeline-keys',
   /** analyzeCapture(path, { keepFrames: false }): the CLI summary path (async reader, findings, reports). */
   Analyze: 'analyze',
 } as const;
@@ -78,8 +81,10 @@ async function runOnce(mode: BenchMode, path: string): Promise<{ frames: number;
         if (decodeFrame(frame).tcp !== undefined) check++;
       });
       return { frames, check, keep: undefined };
-    case BenchMode.Pipeline: {
-      const pipeline = createPipeline();
+    case BenchMode.Pipeline:
+    case BenchMode.PipelineKeys: {
+      const keys = mode === BenchMode.PipelineKeys ? parseKeyLog([{ text: readFileSync(`${path}.keys`, 'utf8'), source: `${path}.keys` }]).keyLog : undefined;
+      const pipeline = createPipeline(keys === undefined ? {} : { tlsKeyLog: keys });
       parseFile(path, (frame) => {
         frames++;
         const step = pipeline.push(frame);

@@ -1,5 +1,6 @@
 /**
- * make-corpus.ts: writes (once, then reuses) the seeded benchmark corpora under .bench/: plain Ethernet and tunnelled.
+ * make-corpus.ts: writes (once, then reuses) the seeded benchmark corpora under .bench/: plain Ethernet, tunnelled,
+ * and keyed (TLS application data sealed with real session keys, the key log beside it as FILE.keys).
  * Bench code: uses analyzer/encode and the pcap writer; must not import harness/ or cap.
  */
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
@@ -17,7 +18,7 @@ import { LinkType } from '../analyzer/packet/frame.js';
 import { EtherType, IpProtocol } from '../analyzer/packet/packet.js';
 import { simulateTraffic } from './corpus/simulate-traffic.js';
 import type { CorpusPacket, TrafficOptions } from './corpus/simulate-traffic.js';
-import { loadTlsTemplates } from './corpus/tls-templates.js';
+import { loadKeyedTlsTemplates, loadTlsTemplates } from './corpus/tls-templates.js';
 
 /** Bump when the traffic model changes, so stale corpora under .bench/ are not reused. */
 const GENERATOR_VERSION = 1;
@@ -27,8 +28,11 @@ export const BENCH_DIR = fileURLToPath(new URL('../.bench/', import.meta.url));
 
 /** Which corpus to make. */
 export interface CorpusSpec {
-  /** `plain`: Ethernet; `tunnel`: Ethernet + VLAN + IPv4, then GTP-U (UDP 2152) or GRE, then the inner IP. */
-  readonly kind: 'plain' | 'tunnel';
+  /**
+   * `plain`: Ethernet; `tunnel`: Ethernet + VLAN + IPv4, then GTP-U (UDP 2152) or GRE, then the inner IP;
+   * `keyed`: Ethernet, with every TLS record really encrypted (HTTP/1.1 inside) and a key log that opens them.
+   */
+  readonly kind: 'plain' | 'tunnel' | 'keyed';
   readonly packets: number;
   readonly seed: number;
   /** Directory for the file (default .bench/). */
@@ -38,6 +42,8 @@ export interface CorpusSpec {
 /** A corpus on disk. */
 export interface CorpusFile {
   readonly path: string;
+  /** The key log of a keyed corpus (NSS format). */
+  readonly keyLogPath?: string;
   readonly packets: number;
   readonly bytes: number;
   /** False when an existing file was reused. */
@@ -89,7 +95,12 @@ function corpusPath(spec: CorpusSpec): string {
  * for (const p of await corpusFrames({ kind: 'plain', packets: 2000, seed: 1 })) parser.push(...)
  */
 export async function corpusFrames(spec: CorpusSpec): Promise<Iterable<CorpusPacket>> {
-  return simulateTraffic(trafficOptionsOf(spec), await loadTlsTemplates());
+  return simulateTraffic(trafficOptionsOf(spec), spec.kind === 'keyed' ? await loadKeyedTlsTemplates() : await loadTlsTemplates());
+}
+
+/** The key log that decrypts a keyed corpus: its templates' sessions (every connection reuses one of them). */
+async function keyedCorpusKeyLog(): Promise<string> {
+  return (await loadKeyedTlsTemplates()).flatMap((t) => t.keys?.keyLogLines ?? []).map((l) => `${l}\n`).join('');
 }
 
 /** A Writable that writes synchronously, so the generator never runs ahead of the disk. */
@@ -118,11 +129,16 @@ export async function ensureCorpus(spec: CorpusSpec, onProgress?: (frames: numbe
   }
   const path = corpusPath(spec);
   const sidecar = `${path}.json`;
+  const keyLog = spec.kind === 'keyed' ? { keyLogPath: `${path}.keys` } : {};
+  if (spec.kind === 'keyed') {
+    mkdirSync(spec.dir ?? BENCH_DIR, { recursive: true });
+    writeFileSync(`${path}.keys`, await keyedCorpusKeyLog());
+  }
   if (existsSync(path)) {
     const bytes = statSync(path).size;
     const known = existsSync(sidecar) ? (JSON.parse(readFileSync(sidecar, 'utf8')) as { packets: number; bytes: number }) : undefined;
     const packets = known !== undefined && known.bytes === bytes ? known.packets : countFrames(path);
-    return { path, packets, bytes, generated: false };
+    return { path, packets, bytes, generated: false, ...keyLog };
   }
   mkdirSync(spec.dir ?? BENCH_DIR, { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
@@ -137,7 +153,7 @@ export async function ensureCorpus(spec: CorpusSpec, onProgress?: (frames: numbe
     renameSync(tmp, path);
     const bytes = statSync(path).size;
     writeFileSync(sidecar, `${JSON.stringify({ packets: frames, bytes })}\n`);
-    return { path, packets: frames, bytes, generated: true };
+    return { path, packets: frames, bytes, generated: true, ...keyLog };
   } finally {
     rmSync(tmp, { force: true });
   }
@@ -171,16 +187,17 @@ function readSyncFull(fd: number, buf: Buffer, position: number): void {
   }
 }
 
-/** Default corpora of `npm run bench`: ≥ 1M plain frames and ~200k tunnelled ones. */
+/** Default corpora of `npm run bench`: ≥ 1M plain frames, ~200k tunnelled ones, ≥ 1M keyed ones. */
 export const DEFAULT_CORPORA = {
   plain: { kind: 'plain', packets: 1_000_000, seed: 1 },
   tunnel: { kind: 'tunnel', packets: 200_000, seed: 2 },
+  keyed: { kind: 'keyed', packets: 1_000_000, seed: 3 },
 } as const satisfies Record<string, CorpusSpec>;
 
 // `node --import tsx bench/make-corpus.ts [packets]`: make (or find) the default corpora.
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
   const packets = process.argv[2] === undefined ? undefined : Number(process.argv[2]);
-  for (const base of [DEFAULT_CORPORA.plain, DEFAULT_CORPORA.tunnel]) {
+  for (const base of [DEFAULT_CORPORA.plain, DEFAULT_CORPORA.tunnel, DEFAULT_CORPORA.keyed]) {
     const spec: CorpusSpec = packets === undefined ? base : { ...base, packets };
     const started = Date.now();
     const file = await ensureCorpus(spec, (n) => process.stderr.write(`\r${spec.kind}: ${n} frames…`));

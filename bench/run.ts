@@ -38,7 +38,7 @@ interface WorkerCode {
 /** One row of the results table. */
 interface ModeResult {
   readonly name: string;
-  readonly corpus: 'plain' | 'tunnel';
+  readonly corpus: 'plain' | 'tunnel' | 'keyed';
   readonly frames: number;
   readonly bytes: number;
   readonly medianSeconds: number;
@@ -58,12 +58,14 @@ interface TsharkResult {
   readonly packetsPerSecond: number;
 }
 
-const MODES: readonly { name: string; mode: BenchMode; corpus: 'plain' | 'tunnel' }[] = [
+const MODES: readonly { name: string; mode: BenchMode; corpus: 'plain' | 'tunnel' | 'keyed' }[] = [
   { name: '(a) read only', mode: BenchMode.Read, corpus: 'plain' },
   { name: '(b) read + decode', mode: BenchMode.Decode, corpus: 'plain' },
   { name: '(c) read + decode + TCP/TLS analysis', mode: BenchMode.Pipeline, corpus: 'plain' },
   { name: '(d) analyzeCapture keepFrames:false', mode: BenchMode.Analyze, corpus: 'plain' },
   { name: '(e) tunnelled corpus through (c)', mode: BenchMode.Pipeline, corpus: 'tunnel' },
+  { name: '(j) keyed corpus through (c), no keys', mode: BenchMode.Pipeline, corpus: 'keyed' },
+  { name: '(k) keyed corpus through (c), decrypting', mode: BenchMode.PipelineKeys, corpus: 'keyed' },
 ];
 
 /** `wirelab analyze` modes timed through the compiled CLI, output to a file in .bench/. */
@@ -136,7 +138,7 @@ function runWorker(mode: BenchMode, file: CorpusFile, iterations: number, extraA
   return JSON.parse(line) as WorkerResult;
 }
 
-function toModeResult(name: string, corpus: 'plain' | 'tunnel', file: CorpusFile, w: WorkerResult): ModeResult {
+function toModeResult(name: string, corpus: 'plain' | 'tunnel' | 'keyed', file: CorpusFile, w: WorkerResult): ModeResult {
   const seconds = median(w.secondsPerIteration);
   return {
     name, corpus, frames: w.frames, bytes: file.bytes, medianSeconds: seconds,
@@ -296,14 +298,17 @@ async function main(): Promise<void> {
   console.log(`  iterations: ${iterations} per mode (median reported), each mode in its own process`);
   const plainSpec: CorpusSpec = packets === undefined ? DEFAULT_CORPORA.plain : { ...DEFAULT_CORPORA.plain, packets };
   const tunnelSpec: CorpusSpec = packets === undefined ? DEFAULT_CORPORA.tunnel : { ...DEFAULT_CORPORA.tunnel, packets: Math.ceil(packets / 5) };
-  const files = { plain: await corpus(plainSpec), tunnel: await corpus(tunnelSpec) };
+  const keyedSpec: CorpusSpec = packets === undefined ? DEFAULT_CORPORA.keyed : { ...DEFAULT_CORPORA.keyed, packets };
+  const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+  const wantsKeyed = only === undefined || only.includes('j') || only.includes('k');
+  const files = { plain: await corpus(plainSpec), tunnel: await corpus(tunnelSpec), keyed: wantsKeyed ? await corpus(keyedSpec) : undefined };
   const results: ModeResult[] = [];
   // --only=c,e runs a subset of the modes (by letter).
-  const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
   for (const m of MODES) {
     if (only !== undefined && !only.includes(m.name.charAt(1))) continue;
+    const file = files[m.corpus]!;
     process.stderr.write(`  running ${m.name}…\n`);
-    results.push(toModeResult(m.name, m.corpus, files[m.corpus], runWorker(m.mode, files[m.corpus], iterations)));
+    results.push(toModeResult(m.name, m.corpus, file, runWorker(m.mode, file, iterations)));
   }
   if (!args.includes('--no-cli') && !code.label.includes('--source')) {
     for (const m of CLI_MODES) {
@@ -314,6 +319,11 @@ async function main(): Promise<void> {
   }
   console.log('');
   printTable(results);
+  const withoutKeys = results.find((r) => r.name.startsWith('(j)'));
+  const withKeys = results.find((r) => r.name.startsWith('(k)'));
+  if (withoutKeys !== undefined && withKeys !== undefined) {
+    console.log(`\ndecryption cost (k) / (j): ${(withKeys.medianSeconds / withoutKeys.medianSeconds).toFixed(2)}× the time of the same analysis without keys (target ≤ 2×)`);
+  }
   let tshark: TsharkResult | undefined;
   if (args.includes('--no-tshark')) {
     console.log('\ntshark: skipped (--no-tshark)');

@@ -6,8 +6,9 @@ import { ConfigError } from '../../analyzer/errors.js';
 import { buildTcpFrame } from '../../analyzer/encode/build-tcp-frame.js';
 import { ethernetEncap } from '../../analyzer/encode/encapsulation.js';
 import type { Encapsulation } from '../../analyzer/encode/encapsulation.js';
+import { encryptRecord } from '../../analyzer/analysis/tls/decrypt/record-decryptor.js';
 import { TcpFlag } from '../../analyzer/packet/packet.js';
-import type { TlsTemplate } from './tls-templates.js';
+import type { TemplateKeys, TlsTemplate } from './tls-templates.js';
 
 /** Knobs of the traffic model; every one has a default that gives "busy HTTPS front end" traffic. */
 export interface TrafficOptions {
@@ -557,6 +558,25 @@ function insertRange(ranges: [number, number][], start: number, end: number): vo
 }
 
 /** The whole corpus: connection arrivals, the shared clock and the frames the tap captured. */
+/** Seals one connection's records with its template's keys, each direction in sending order. */
+class RecordSealer {
+  private readonly seq: [number, number];
+
+  constructor(private readonly keys: TemplateKeys) {
+    this.seq = [keys.firstSeq[0], keys.firstSeq[1]];
+  }
+
+  /** A whole record (header and protected body) of `type` carrying `plaintext`, sent by `direction`. */
+  seal(direction: 0 | 1, type: number, plaintext: Buffer): Buffer {
+    const { type: outer, body } = encryptRecord(this.keys.params, this.keys.directions[direction], this.seq[direction]++, type, 0x0303, plaintext);
+    const h = Buffer.allocUnsafe(5);
+    h[0] = outer;
+    h.writeUInt16BE(0x0303, 1);
+    h.writeUInt16BE(body.length, 3);
+    return Buffer.concat([h, body]);
+  }
+}
+
 class Simulation {
   readonly rng: SeededRandom;
   readonly queue = new EventQueue();
@@ -648,6 +668,29 @@ class Simulation {
     return records;
   }
 
+  /** A keyed connection's request: an HTTP/1.1 GET padded to `bytes` of plaintext, sealed. */
+  private sealedRequest(sealer: RecordSealer, bytes: number, n: number): Buffer {
+    const head = `GET /object/${n} HTTP/1.1\r\nHost: bench.wirelab.test\r\nUser-Agent: wirelab-bench\r\nX-Pad: `;
+    const pad = Math.max(0, bytes - head.length - 4);
+    return sealer.seal(0, 23, Buffer.from(`${head}${'a'.repeat(pad)}\r\n\r\n`, 'latin1'));
+  }
+
+  /** A keyed connection's response: a 200 with a Content-Length body of `bytes`, in sealed records of at most 16 KiB. */
+  private sealedResponse(sealer: RecordSealer, bytes: number): Buffer[] {
+    const head = Buffer.from(`HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: ${bytes}\r\n\r\n`, 'latin1');
+    const records: Buffer[] = [];
+    let headLeft: Buffer | undefined = head;
+    for (let left = bytes; left > 0 || headLeft !== undefined; ) {
+      const fromHead = headLeft?.length ?? 0;
+      const body = Math.min(left, MAX_RECORD_PLAINTEXT_BYTES - fromHead);
+      const plain = headLeft === undefined ? this.ciphertext(body) : Buffer.concat([headLeft, this.ciphertext(body)]);
+      headLeft = undefined;
+      left -= body;
+      records.push(sealer.seal(1, 23, plain));
+    }
+    return records;
+  }
+
   private startConnection(): void {
     const rng = this.rng;
     const n = this.connections++;
@@ -676,25 +719,31 @@ class Simulation {
       steps.push({ afterBytes: received[f.direction === 0 ? 1 : 0], data: [f.bytes], thinkNs: i === 0 ? 100_000 : think() });
       received[f.direction] += f.bytes.length;
     }
+    // A keyed template's records are sealed with its session's keys, over real HTTP/1.1 plaintext.
+    const sealer = template.keys === undefined ? undefined : new RecordSealer(template.keys);
     const requests = rng.int(1, 4);
     for (let q = 0; q < requests; q++) {
-      const request = this.record(23, 0x0303, this.ciphertext(rng.int(300, 900) + template.recordOverheadBytes));
+      const requestBytes = rng.int(300, 900);
+      const request = sealer === undefined ? this.record(23, 0x0303, this.ciphertext(requestBytes + template.recordOverheadBytes)) : this.sealedRequest(sealer, requestBytes, n);
       clientSteps.push({ afterBytes: received[1], data: [request], thinkNs: q === 0 ? think() : rng.logUniform(1e6, 50e6) });
       received[0] += request.length;
-      const response = this.appData(Math.round(rng.logUniform(1024, this.maxResponseBytes)), template.recordOverheadBytes);
+      const responseBytes = Math.round(rng.logUniform(1024, this.maxResponseBytes));
+      const response = sealer === undefined ? this.appData(responseBytes, template.recordOverheadBytes) : this.sealedResponse(sealer, responseBytes);
       serverSteps.push({ afterBytes: received[0], data: response, thinkNs: think() });
       for (const r of response) received[1] += r.length;
     }
     const teardown = rng.next();
-    const alert = this.record(21, 0x0303, this.ciphertext(2 + template.recordOverheadBytes));
+    // close_notify from whoever closes first (the server only when it closes first).
+    const sealedAlert = (direction: 0 | 1): Buffer => sealer!.seal(direction, 21, Buffer.of(1, 0));
+    const alert = sealer === undefined ? this.record(21, 0x0303, this.ciphertext(2 + template.recordOverheadBytes)) : undefined;
     if (teardown < 0.1) {
       // Browser abort: RST once the last response arrived.
       clientSteps.push({ afterBytes: received[1], data: [], thinkNs: think(), close: 'rst' });
     } else if (teardown < 0.2) {
       // Server closes first (close_notify, then FIN right behind the last response).
-      serverSteps.push({ afterBytes: received[0], data: [alert], thinkNs: 5e6, close: 'fin' });
+      serverSteps.push({ afterBytes: received[0], data: [alert ?? sealedAlert(1)], thinkNs: 5e6, close: 'fin' });
     } else {
-      clientSteps.push({ afterBytes: received[1], data: [alert], thinkNs: rng.logUniform(1e6, 100e6), close: 'fin' });
+      clientSteps.push({ afterBytes: received[1], data: [alert ?? sealedAlert(0)], thinkNs: rng.logUniform(1e6, 100e6), close: 'fin' });
     }
     // About one ACK per two data segments, plus SYN, SYN-ACK, ACK and the close.
     this.expected += Math.ceil((received[0] / MSS_BYTES + received[1] / MSS_BYTES) * 1.5) + 2 * (requests + flights.length) + 6;

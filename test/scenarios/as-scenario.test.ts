@@ -45,7 +45,11 @@ describe('replay --as-scenario: a scenario inferred from a capture re-creates it
       const original = await runValidScenario(findScenario(name)!, { runDir: join(out, name, 'original') });
       expect(original.ok, `the original ${name} run passed`).to.equal(true);
       const inferred = inferScenario(original.analysis);
-      expect(inferred.notes, 'nothing left out').to.deep.equal([]);
+      // Who sends the first FIN varies on a loaded machine (at a server-side capture point the server's FIN can
+      // come before a client FIN sent a moment after its close_notify); the teardown class stays the same and
+      // is compared below, so that note is not a phenomenon left out.
+      const leftOut = inferred.notes.filter((n) => !/the server closed first/.test(n));
+      expect(leftOut, 'nothing left out').to.deep.equal([]);
       const scenario = scenarioFromInference(inferred);
       let last: RunComparison | undefined;
       for (let k = 1; k <= TRIES; k++) {

@@ -3,10 +3,10 @@
  * spec/tls-analysis.md §3), found by sequence number. Pure data structure; must not import capture/, harness/ or cap.
  */
 
-/** Bytes of a PDU kept from `offset` on; always a private copy, never a view into a frame. */
+/** A range of a PDU's kept bytes written by one segment, [offset, end), in arrival order. */
 interface PduFragment {
   readonly offset: number;
-  readonly data: Buffer;
+  readonly end: number;
 }
 
 /**
@@ -26,8 +26,13 @@ export interface Pdu {
    * parsed again, so its body is tracked by position alone.
    */
   readonly keep: number;
-  /** Kept bytes received so far; emptied on completion. */
+  /** The ranges of the kept bytes that segments wrote, in arrival order; emptied on completion. */
   fragments: PduFragment[];
+  /**
+   * The kept bytes, a private copy (never a view into a frame): the first segment's part until another
+   * segment adds some, then one buffer of the PDU's kept length that later segments write into.
+   */
+  data: Buffer;
   /** Received ranges relative to `start`, sorted and merged: [from0, to0, from1, to1, …]. */
   readonly covered: number[];
 }
@@ -153,7 +158,8 @@ export class PduFlow {
       entireSegment,
       complete: false,
       keep,
-      fragments: kept > 0 ? [{ offset: 0, data: ownCopy(src, from, kept) }] : [],
+      fragments: kept > 0 ? [{ offset: 0, end: kept }] : [],
+      data: ownCopy(src, from, kept),
       covered: [0, length],
     };
     const pdus = this.pdus;
@@ -173,9 +179,7 @@ export class PduFlow {
  */
 export function addPduBytes(pdu: Pdu, offset: number, src: Buffer, from: number, length: number): boolean {
   const keptEnd = Math.min(pdu.keep, offset + length);
-  if (keptEnd > offset && !isCovered(pdu.covered, offset, keptEnd)) {
-    pdu.fragments.push({ offset, data: ownCopy(src, from, keptEnd - offset) });
-  }
+  if (keptEnd > offset && !isCovered(pdu.covered, offset, keptEnd)) writeKept(pdu, offset, keptEnd, src, from);
   cover(pdu.covered, offset, offset + length);
   const c = pdu.covered;
   if (c.length !== 2 || c[0] !== 0 || c[1] < pdu.end - pdu.start) return false;
@@ -189,14 +193,46 @@ export function addPduBytes(pdu: Pdu, offset: number, src: Buffer, from: number,
  */
 export function takePduBytes(pdu: Pdu): Buffer {
   const total = Math.min(pdu.keep, pdu.end - pdu.start);
-  const fragments = pdu.fragments;
+  const data = pdu.data;
   pdu.fragments = [];
+  pdu.data = EMPTY;
   pdu.covered.length = 0;
-  if (fragments.length === 1 && fragments[0].data.length === total) return fragments[0].data;
-  if (fragments.length > 1) fragments.sort((a, b) => a.offset - b.offset);
-  const out = Buffer.allocUnsafe(total);
-  for (const f of fragments) {
-    if (f.offset < total) f.data.copy(out, f.offset, 0, Math.min(f.data.length, total - f.offset));
+  return data.length === total ? data : data.subarray(0, total);
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Writes `src[from…]` as the PDU's kept bytes [offset, end) straight into its one buffer (made, with the
+ * first segment's part copied in, when a second segment brings bytes). Where segments overlap, the one that
+ * starts later wins, as if every segment's bytes were laid down in order of offset (equal offsets: the later
+ * arrival), so resent bytes that differ give the same record whatever order they came in.
+ */
+function writeKept(pdu: Pdu, offset: number, end: number, src: Buffer, from: number): void {
+  const total = Math.min(pdu.keep, pdu.end - pdu.start);
+  end = Math.min(end, total);
+  if (end <= offset) return;
+  if (pdu.data.length < total) {
+    const whole = Buffer.allocUnsafeSlow(total);
+    pdu.data.copy(whole, 0);
+    pdu.data = whole;
   }
-  return out;
+  // The parts of [offset, end) no later-starting segment wrote.
+  let parts = [offset, end];
+  for (const f of pdu.fragments) {
+    if (f.offset <= offset || f.offset >= end || parts.length === 0) continue;
+    const next: number[] = [];
+    for (let i = 0; i < parts.length; i += 2) {
+      const a = parts[i];
+      const b = parts[i + 1];
+      if (f.end <= a || f.offset >= b) next.push(a, b);
+      else {
+        if (a < f.offset) next.push(a, f.offset);
+        if (f.end < b) next.push(f.end, b);
+      }
+    }
+    parts = next;
+  }
+  for (let i = 0; i < parts.length; i += 2) src.copy(pdu.data, parts[i], from + parts[i] - offset, from + parts[i + 1] - offset);
+  pdu.fragments.push({ offset, end });
 }

@@ -1,5 +1,6 @@
 // Unit tests of the per-direction multisegment-PDU table (analyzer/analysis/tls/pdu-flow.ts).
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { addPduBytes, PduFlow, takePduBytes } from '../../../analyzer/analysis/tls/pdu-flow.js';
 
 const bytes = (n: number, first = 0): Buffer => Buffer.from(Array.from({ length: n }, (_, i) => (first + i) & 0xff));
@@ -47,11 +48,11 @@ describe('unit', function () {
       const src = bytes(100);
       flow.add(base, base + 300, false, Infinity, src, 10, 90);
       const pdu = flow.at(0);
+      expect(pdu.data.buffer).to.not.equal(src.buffer);
+      expect(pdu.data.buffer.byteLength).to.equal(pdu.data.length);
       expect(addPduBytes(pdu, 90, src, 0, 100)).to.equal(false);
-      for (const f of pdu.fragments) {
-        expect(f.data.buffer).to.not.equal(src.buffer);
-        expect(f.data.buffer.byteLength).to.equal(f.data.length);
-      }
+      expect(pdu.data.buffer).to.not.equal(src.buffer);
+      expect(pdu.data.buffer.byteLength).to.equal(pdu.data.length);
     });
   });
 
@@ -80,9 +81,45 @@ describe('unit', function () {
       const pdu = flow.at(0);
       for (let at = 1448; at < all.length; at += 1448) addPduBytes(pdu, at, all, at, Math.min(1448, all.length - at));
       // Only the header copied at creation is kept.
-      expect(pdu.fragments.map((f) => f.data.length)).to.deep.equal([5]);
+      expect(pdu.fragments).to.deep.equal([{ offset: 0, end: 5 }]);
+      expect(pdu.data.length).to.equal(5);
       expect(pdu.complete).to.equal(true);
       expect(takePduBytes(pdu).equals(all.subarray(0, 5))).to.equal(true);
+    });
+
+    it('lays overlapping resends down as if in order of offset, later offsets last, whatever their arrival (property)', function () {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 200 }),
+          fc.array(fc.record({ offset: fc.nat(199), length: fc.integer({ min: 1, max: 80 }), fill: fc.integer({ min: 1, max: 255 }) }), { maxLength: 12 }),
+          (first, pieces) => {
+            const total = 200;
+            const flow = new PduFlow();
+            const base = flow.position(1);
+            flow.add(base, base + total, false, Infinity, Buffer.alloc(first, 0), 0, Math.min(first, total));
+            const pdu = flow.at(0);
+            // The reference: every piece that added coverage, sorted by offset (stably), laid down in turn.
+            const laid: { offset: number; data: Buffer }[] = [{ offset: 0, data: Buffer.alloc(Math.min(first, total), 0) }];
+            const covered: [number, number][] = [[0, Math.min(first, total)]];
+            let complete = false;
+            for (const p of pieces) {
+              if (complete) break;
+              const length = Math.min(p.length, total - p.offset);
+              const data = Buffer.alloc(length, p.fill);
+              let isCovered = true;
+              for (let i = p.offset; i < p.offset + length && isCovered; i++) isCovered = covered.some(([a, b]) => a <= i && i < b);
+              if (!isCovered) laid.push({ offset: p.offset, data });
+              covered.push([p.offset, p.offset + length]);
+              complete = addPduBytes(pdu, p.offset, data, 0, length);
+            }
+            if (!complete) return;
+            const expected = Buffer.alloc(total);
+            for (const f of [...laid].sort((a, b) => a.offset - b.offset)) f.data.copy(expected, f.offset);
+            expect(takePduBytes(pdu).equals(expected)).to.equal(true);
+          },
+        ),
+        { numRuns: 500 },
+      );
     });
   });
 });

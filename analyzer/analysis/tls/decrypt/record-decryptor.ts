@@ -34,6 +34,11 @@ function xorNonce(iv: Buffer, seq: number): Buffer {
   return nonce;
 }
 
+/** A stream cipher's output and its (for AEAD always empty) final block, without copying the first. */
+function withFinal(out: Buffer, last: Buffer): Buffer {
+  return last.length === 0 ? out : Buffer.concat([out, last]);
+}
+
 /** One direction's record protection; `seq` counts the records it was given since its keys were set. */
 export class RecordDecryptor {
   /**
@@ -92,12 +97,12 @@ export class RecordDecryptor {
       const d = createDecipheriv(cipher as CipherChaCha20Poly1305Types, key, nonce, { authTagLength: tagLength });
       d.setAAD(aad, { plaintextLength: ciphertext.length });
       d.setAuthTag(tag);
-      return Buffer.concat([d.update(ciphertext), d.final()]);
+      return withFinal(d.update(ciphertext), d.final());
     }
     const d = createDecipheriv(cipher as CipherGCMTypes, key, nonce, { authTagLength: tagLength });
     d.setAAD(aad);
     d.setAuthTag(tag);
-    return Buffer.concat([d.update(ciphertext), d.final()]);
+    return withFinal(d.update(ciphertext), d.final());
   }
 
   private decryptTls13(type: number, version: number, body: Buffer, seq: number): DecryptResult {
