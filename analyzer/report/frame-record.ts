@@ -133,8 +133,9 @@ export function buildFrameRecord(step: PipelineStep, findings: readonly Finding[
   if (tcp !== undefined && tcpHeader !== undefined) {
     const base = tcpInfo(tcpHeader, tcp.relSeq, tcp.relAck, tcp.len, tcp.windowScaled);
     const tlsInfo = tls?.info;
-    // TLS appends its items after TCP's tags with ", "; HTTP and reassembly text replace after the fence.
-    const separator = tls?.appInfo !== undefined ? ' ' : ' , ';
+    // TLS appends its items after TCP's tags with ", "; HTTP and reassembly text replace after the fence
+    // (HTTP/2 appends its first item with ", " there too).
+    const separator = tls?.appInfo !== undefined && !tls.appInfoSeparated ? ' ' : ' , ';
     if (tlsInfo !== undefined && tlsInfo !== '') info = tags !== '' ? `${tags}${separator}${tlsInfo}` : tlsInfo;
     else info = tags !== '' ? `${tags} ${base}${limited}` : `${base}${limited}`;
   } else if (udp !== undefined) {

@@ -8,6 +8,7 @@ import { Http1Parser } from '../../decode/http/http1.js';
 import type { HttpMessage } from '../../decode/http/http1.js';
 import { Http2Connection, HTTP2_PREFACE } from '../../decode/http/http2.js';
 import type { Http2FrameEvent } from '../../decode/http/http2.js';
+import { BodyHead, mediaInfo } from '../../decode/http/media-type.js';
 
 /** The `http` fields of one frame (tshark's http.request.method, http.request.uri, http.response.code). */
 export interface HttpFrameFields {
@@ -84,6 +85,8 @@ export class AppDataStream {
   /** HTTP/1.1 requests waiting for their response, in order (pipelining answers in order). */
   private readonly unanswered: HttpRequestRecord[] = [];
   private readonly byH2Stream = new Map<number, HttpRequestRecord>();
+  /** The first bytes of each HTTP/2 response body, for the media type's subdissector. */
+  private readonly h2BodyHeads = new Map<number, BodyHead>();
   readonly requests: HttpRequestRecord[] = [];
   /** Decrypted chunks, kept only when `keepBytes`. */
   readonly chunks: FollowChunk[] = [];
@@ -168,11 +171,22 @@ export class AppDataStream {
 
   private onH2Frame(frame: number, fromServer: 0 | 1, e: Http2FrameEvent, out: AppFrameResult): void {
     const h2 = (out.http2 ??= { type: [], streamid: [], method: [], path: [], status: [] });
-    // The body's last DATA frame goes to the media type's dissector; tshark's line-based text one (text/*)
-    // adds the type to the Info column.
-    const contentType = e.type === 0 && e.endStream && fromServer === 1 ? this.byH2Stream.get(e.streamId)?.contentType : undefined;
-    const mediaType = contentType?.split(';')[0]!.trim();
-    out.info.push(mediaType !== undefined && mediaType.startsWith('text/') ? `${e.info} (${mediaType})` : e.info);
+    // The body's last DATA frame hands the body to its media type's subdissector, which may add to the Info
+    // column (line-based text: "(text/html)"; JFIF: "(JPEG JFIF image)"); without one HTTP/2 adds nothing.
+    let shown: string | undefined;
+    if (e.type === 0 && fromServer === 1) {
+      const request = this.byH2Stream.get(e.streamId);
+      let head = this.h2BodyHeads.get(e.streamId);
+      if (head === undefined) this.h2BodyHeads.set(e.streamId, (head = new BodyHead()));
+      if (e.dataHead !== undefined) head.add(e.dataHead);
+      const typed = request?.contentType?.split(';')[0]!.trim();
+      if (e.endStream) {
+        const sub = typed === undefined ? undefined : mediaInfo(typed.toLowerCase(), head.head, request!.bytes + e.dataLength);
+        shown = sub !== undefined && sub === typed!.toLowerCase() ? typed : sub;
+        this.h2BodyHeads.delete(e.streamId);
+      }
+    }
+    out.info.push(shown !== undefined ? `${e.info} (${shown})` : e.info);
     if (e.type === undefined) return; // the connection preface: Magic
     h2.type.push(e.type);
     h2.streamid.push(e.streamId);

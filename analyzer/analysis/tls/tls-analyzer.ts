@@ -139,6 +139,11 @@ export class TlsFrameInfo {
    * message writes its line after the fence). Undefined when TLS's own items stand.
    */
   appInfo: string | undefined;
+  /**
+   * `appInfo` begins with HTTP/2 items and no fence: HTTP/2 appends each with col_append_sep(", "), so after
+   * TCP's fenced tags ("[TCP Fast Retransmission] ") the first one gets the separator too.
+   */
+  appInfoSeparated = false;
   /** The fenced part of `appInfo`. */
   appFence = '';
   /** Index in `app.info` of the first item after the fence. */
@@ -797,6 +802,7 @@ export function createTlsAnalyzer(options: TlsAnalyzerOptions = {}): TlsAnalyzer
       const completed = app.info.length > infoBefore;
       const items = app.info.slice(out.appFenceItem);
       let text = out.appFence;
+      const startsWithHttp2Items = text === '' && app.http2 !== undefined && items.length > 0;
       if (items.length > 0) text += app.http2 !== undefined ? items.join(', ') : items[items.length - 1]!;
       if (app.partial && (app.continued || !completed)) {
         text += INFO_REASSEMBLED;
@@ -804,6 +810,7 @@ export function createTlsAnalyzer(options: TlsAnalyzerOptions = {}): TlsAnalyzer
         out.appFenceItem = app.info.length;
       }
       out.appInfo = text;
+      out.appInfoSeparated = startsWithHttp2Items;
     } else {
       // Neither part of a message nor one: the record still shows as Application Data.
       out.infoItems.push(INFO_APP_DATA);

@@ -2,8 +2,9 @@
  * http1.ts: HTTP/1.1 messages (RFC 9112) in one direction of a decrypted byte stream, reported on the
  * bytes that complete them, as tshark's HTTP dissector reports them with body desegmentation on: the
  * header block, then the body by Content-Length or chunked coding (RFC 9112 §6–7). Bodies are counted,
- * not kept. Pure; never throws on bad input.
+ * not kept (only their first bytes, for the media-type subdissector's Info text). Pure; never throws on bad input.
  */
+import { BodyHead, mediaInfo } from './media-type.js';
 
 /** One complete HTTP/1.x message. */
 export interface HttpMessage {
@@ -85,6 +86,7 @@ export class Http1Parser {
   private pending: Buffer = Buffer.alloc(0);
   private head: Head | undefined;
   private bodyBytes = 0;
+  private readonly bodyHead = new BodyHead();
   /** Responses: the methods of requests not answered yet (a HEAD response has no body). */
   private readonly requestMethods: string[] = [];
 
@@ -139,6 +141,7 @@ export class Http1Parser {
       case 'chunk-data': {
         const n = Math.min(state.remaining, data.length - p);
         state.remaining -= n;
+        this.bodyHead.add(data.subarray(p, p + n));
         this.bodyBytes += n;
         if (state.remaining === 0) {
           if (state.name === 'body') this.finish(done);
@@ -147,6 +150,7 @@ export class Http1Parser {
         return p + n;
       }
       case 'until-close':
+        this.bodyHead.add(data.subarray(p));
         this.bodyBytes += data.length - p;
         return data.length;
       case 'not-http':
@@ -202,6 +206,7 @@ export class Http1Parser {
     }
     this.head = head;
     this.bodyBytes = 0;
+    this.bodyHead.reset();
     if (head.kind === 'request') this.requestMethods.push(head.method!);
     const transferEncoding = head.headers.get('transfer-encoding')?.toLowerCase() ?? '';
     const lengthText = head.headers.get('content-length');
@@ -240,9 +245,12 @@ export class Http1Parser {
     const lengthText = h.get('content-length');
     const chunked = (h.get('transfer-encoding')?.toLowerCase() ?? '').includes('chunked');
     const hasBody = this.bodyBytes > 0 || chunked;
-    // tshark: the first line and a space, then "  (media type)" when a body with a type follows.
-    const mediaType = contentType?.split(';')[0]!.trim();
-    const info = `${head.firstLine} ${hasBody && mediaType !== undefined ? ` (${mediaType})` : ''}`;
+    // tshark: the first line and a space, then "  (…)" when a body with a type follows: what the type's
+    // subdissector shows, or the media type when none takes the body.
+    const typed = contentType?.split(';')[0]!.trim();
+    const sub = typed === undefined ? undefined : mediaInfo(typed.toLowerCase(), this.bodyHead.head, this.bodyBytes);
+    const shown = sub === undefined || sub === typed?.toLowerCase() ? typed : sub;
+    const info = `${head.firstLine} ${hasBody && shown !== undefined ? ` (${shown})` : ''}`;
     done.push({
       kind: head.kind,
       method: head.method,

@@ -4,6 +4,7 @@
  * complete it, with tshark's Info text ("HEADERS[1]: GET /", "DATA[1]", "SETTINGS[0]"). Pure.
  */
 import { HpackDecoder, HpackError } from './hpack.js';
+import { BODY_HEAD_BYTES } from './media-type.js';
 
 /** RFC 9113 §3.4: the client's connection preface. */
 export const HTTP2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
@@ -51,6 +52,8 @@ export interface Http2FrameEvent {
   readonly headers: ReadonlyMap<string, string> | undefined;
   /** DATA: payload bytes without padding. */
   readonly dataLength: number;
+  /** DATA: the first bytes of the payload without padding (at most BODY_HEAD_BYTES, a copy). */
+  readonly dataHead: Buffer | undefined;
   /** tshark's Info item. */
   readonly info: string;
 }
@@ -97,7 +100,7 @@ export class Http2Connection {
       d.prefaceLeft -= n;
       buf = buf.subarray(n);
       if (d.prefaceLeft === 0) {
-        events.push({ type: undefined, streamId: 0, flags: 0, endStream: false, headers: undefined, dataLength: 0, info: 'Magic' });
+        events.push({ type: undefined, streamId: 0, flags: 0, endStream: false, headers: undefined, dataLength: 0, dataHead: undefined, info: 'Magic' });
       }
     }
     let p = 0;
@@ -125,10 +128,14 @@ export class Http2Connection {
     const endStream = (type === Http2FrameType.Data || type === Http2FrameType.Headers) && (flags & FLAG_END_STREAM) !== 0;
     let headers: Map<string, string> | undefined;
     let dataLength = 0;
+    let dataHead: Buffer | undefined;
     let info = base;
     if (type === Http2FrameType.Data) {
-      dataLength = payload.length - ((flags & FLAG_PADDED) !== 0 && payload.length > 0 ? 1 + payload[0]! : 0);
+      const padded = (flags & FLAG_PADDED) !== 0 && payload.length > 0;
+      dataLength = payload.length - (padded ? 1 + payload[0]! : 0);
       dataLength = Math.max(0, dataLength);
+      const start = padded ? 1 : 0;
+      dataHead = Buffer.from(payload.subarray(start, start + Math.min(dataLength, BODY_HEAD_BYTES)));
     } else if (type === Http2FrameType.Headers || type === Http2FrameType.PushPromise || type === Http2FrameType.Continuation) {
       let fragment = payload;
       if (type !== Http2FrameType.Continuation) {
@@ -162,6 +169,6 @@ export class Http2Connection {
         else if (status !== undefined) info = `${base}: ${status} ${REASONS[Number(status)] ?? ''}`.trimEnd();
       }
     }
-    return { type, streamId, flags, endStream, headers, dataLength, info };
+    return { type, streamId, flags, endStream, headers, dataLength, dataHead, info };
   }
 }
