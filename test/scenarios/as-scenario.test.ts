@@ -4,8 +4,8 @@
  * TCP, and the re-run must show the same phenomena per connection: the same flags present, counts
  * within ±1 (the ACK-timing flags within ±5%, a single one may be missing: flagCountsAgree), the same
  * teardown class, the handshake and the server's bytes. A re-run that misses gets up to two more tries (the
- * original's own counts vary run to run, e.g. lab-report's duplicate ACKs 51 to 53); every try is
- * printed. The ACK-timing counts follow the receiver's scheduling: when they are all that differs and the
+ * original's own counts vary run to run, e.g. lab-report's duplicate ACKs 51 to 53), the last of them
+ * with a fresh original (load can add a resend no impairment made); every try is printed. The ACK-timing counts follow the receiver's scheduling: when they are all that differs and the
  * machine is loaded (load average above half the cores; a CI run saw lab-report's 51 become 33 so), the
  * test is skipped with the difference as its reason rather than failed. Root.
  */
@@ -32,7 +32,7 @@ function differences(c: RunComparison): string[] {
 }
 
 describe('replay --as-scenario: a scenario inferred from a capture re-creates it', function () {
-  this.timeout(180_000);
+  this.timeout(300_000);
   let out: string;
   before(async () => {
     out = await mkdtemp(join(tmpdir(), 'wirelab-as-scenario-'));
@@ -42,21 +42,23 @@ describe('replay --as-scenario: a scenario inferred from a capture re-creates it
   for (const name of SCENARIOS) {
     it(`@netns ${name}: the re-run shows the same flags (±1), teardowns, handshakes and server bytes per connection`, async function () {
       if (process.getuid?.() !== 0) skipBecause(this, 'needs root for namespaces, veths and libpcap; run npm run test:netns as root');
-      const original = await runValidScenario(findScenario(name)!, { runDir: join(out, name, 'original') });
-      expect(original.ok, `the original ${name} run passed`).to.equal(true);
-      const inferred = inferScenario(original.analysis);
-      // Who sends the first FIN varies on a loaded machine (at a server-side capture point the server's FIN can
-      // come before a client FIN sent a moment after its close_notify); the teardown class stays the same and
-      // is compared below, so that note is not a phenomenon left out.
-      const leftOut = inferred.notes.filter((n) => !/the server closed first/.test(n));
-      expect(leftOut, 'nothing left out').to.deep.equal([]);
-      const scenario = scenarioFromInference(inferred);
+      let original: Awaited<ReturnType<typeof runValidScenario>> | undefined;
       let last: RunComparison | undefined;
-      for (let k = 1; k <= TRIES; k++) {
-        const rerun = await runValidScenario(scenario, { runDir: join(out, name, `rerun-${k}`) });
-        last = compareRuns(original.analysis, inferred, rerun.analysis);
-        process.stderr.write(`      (${name} re-run ${k}: similarity ${last.score}%${last.score < 100 ? `: ${differences(last).join('; ')}` : ''})\n`);
-        if (last.score === 100) break;
+      // A loaded machine can add to the original what no impairment made (a resend after a late ACK), which no
+      // re-run repeats: the last try takes a fresh original too.
+      for (let k = 1; k <= TRIES && (last === undefined || last.score < 100); k++) {
+        const freshOriginal = k === 1 || k === TRIES;
+        if (freshOriginal) original = await runValidScenario(findScenario(name)!, { runDir: join(out, name, `original-${k}`) });
+        expect(original!.ok, `the original ${name} run passed`).to.equal(true);
+        const inferred = inferScenario(original!.analysis);
+        // Who sends the first FIN varies on a loaded machine (at a server-side capture point the server's FIN can
+        // come before a client FIN sent a moment after its close_notify); the teardown class stays the same and
+        // is compared below, so that note is not a phenomenon left out.
+        const leftOut = inferred.notes.filter((n) => !/the server closed first/.test(n));
+        expect(leftOut, 'nothing left out').to.deep.equal([]);
+        const rerun = await runValidScenario(scenarioFromInference(inferred), { runDir: join(out, name, `rerun-${k}`) });
+        last = compareRuns(original!.analysis, inferred, rerun.analysis);
+        process.stderr.write(`      (${name} try ${k}${freshOriginal && k > 1 ? ', fresh original' : ''}: similarity ${last.score}%${last.score < 100 ? `: ${differences(last).join('; ')}` : ''})\n`);
       }
       const load = loadavg()[0]!;
       const onlyAckTiming = differingItems(last!).length > 0 && differingItems(last!).every((d) => ACK_TIMING_FLAGS.has(d.label));

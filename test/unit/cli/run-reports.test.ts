@@ -75,7 +75,7 @@ describe('unit', () => {
       const two = wirelab(['run', '--all', suite, '--shard', '2/2', '--dry-run']);
       for (const r of [all, one, two]) expect(r.status, r.stderr).to.equal(0);
       const names = (r: { stdout: string }): string[] => r.stdout.trim().split('\n').map((l) => l.split('\t')[0]!);
-      expect(names(all)).to.have.length(19);
+      expect(names(all)).to.have.length(20); // the 17 bundled scenarios and the 3 files of the user suite
       expect([...names(one), ...names(two)].sort()).to.deep.equal([...names(all)].sort());
       expect(names(one).filter((n) => names(two).includes(n))).to.deep.equal([]);
       expect(shardOf([1, 2, 3, 4, 5], '2/2')).to.deep.equal([2, 4]);
