@@ -6,6 +6,7 @@
  */
 import { EnvironmentError } from '../analyzer/errors.js';
 import type { Frame } from '../analyzer/packet/frame.js';
+import { countKernelDrops, packetSocketFds } from './kernel-drops.js';
 import { createPcapSession, type PcapSession } from './proxy/pcap-binding.js';
 
 /** libpcap's DLT names as `cap` returns them, to LINKTYPE_* numbers. */
@@ -21,12 +22,18 @@ export interface LiveCaptureOptions {
   readonly snapLen?: number;
   /** Receives each frame, in capture order, with its own copy of the bytes. */
   readonly onFrame: (frame: Frame) => void;
+  /** libpcap's ring in the kernel, in bytes (default 8 MiB); packets that find it full are kernel drops. */
+  readonly bufferBytes?: number;
 }
 
 /** A running capture. */
 export interface LiveCapture {
   /** LINKTYPE_* of the device. */
   readonly linkType: number;
+  /** Packets the kernel dropped so far because the ring was full; undefined when unknown (see below). */
+  kernelDrops(): Promise<number | undefined>;
+  /** Why kernel drops cannot be counted here, when they cannot. */
+  readonly kernelDropsUnavailable: string | undefined;
   /** Stops capturing; idempotent. */
   stop(): void;
 }
@@ -43,13 +50,15 @@ export function startLiveCapture(options: LiveCaptureOptions): LiveCapture {
   const session: PcapSession = createPcapSession();
   const buffer = Buffer.alloc(Math.max(65_535, snapLen));
   let dlt: string;
+  const socketsBefore = packetSocketFds();
   try {
-    dlt = session.open(options.device, options.filter, KERNEL_BUFFER_BYTES, buffer);
+    dlt = session.open(options.device, options.filter, options.bufferBytes ?? KERNEL_BUFFER_BYTES, buffer);
   } catch (e) {
     const reason = e instanceof Error ? e.message.split('\n')[0] : String(e);
     throw new EnvironmentError(`capture on ${options.device}${options.filter === '' ? '' : ` with filter "${options.filter}"`}: ${reason}`, { cause: e });
   }
   const linkType = LINK_TYPES[dlt] ?? 1;
+  const drops = countKernelDrops([...packetSocketFds()].filter((fd) => !socketsBefore.has(fd)));
   const epochOffsetNs = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
   let index = 0;
   let stopped = false;
@@ -67,9 +76,14 @@ export function startLiveCapture(options: LiveCaptureOptions): LiveCapture {
   });
   return {
     linkType,
+    kernelDrops: () => drops.read(),
+    get kernelDropsUnavailable() {
+      return drops.unavailable;
+    },
     stop() {
       if (stopped) return;
       stopped = true;
+      drops.close();
       session.removeAllListeners('packet');
       session.close();
     },

@@ -4,12 +4,13 @@
 #           tshark (differential tests against Wireshark), chromium (the real-browser client),
 #           ffmpeg (makes the lab page's real image, audio and video once, script/make-media.sh)
 #           libxml2-utils (xmllint: the JUnit report test validates against test/fixtures/junit/junit.xsd)
+#           python3 (reads a live capture's kernel drop count: Node cannot call getsockopt)
 #   node:   npm ci (exact lockfile), npm run build (dist/ for the `wirelab` bin)
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(libpcap-dev ethtool iproute2 tshark chromium ffmpeg libxml2-utils)
+PACKAGES=(libpcap-dev ethtool iproute2 tshark chromium ffmpeg libxml2-utils python3)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

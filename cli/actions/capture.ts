@@ -228,9 +228,27 @@ export async function captureCommand(options: CaptureCommandOptions, signal?: Ab
     process.stderr.write(`wirelab capture: capturing on ${options.interface}${options.filter === '' ? '' : ` (${options.filter})`}${until === '' ? '' : ` for ${until}`}; Ctrl-C stops\n`);
   }
   const statusOn = options.quiet !== true && process.stderr.isTTY === true && !(printPackets && process.stdout.isTTY === true);
+  // Kernel drops: packets the kernel discarded because libpcap's ring was full (read about once a second).
+  let drops: number | undefined;
+  let reading = false;
+  const refreshDrops = (): void => {
+    if (reading) return;
+    reading = true;
+    void capture.kernelDrops().then((n) => {
+      drops = n ?? drops;
+      reading = false;
+    });
+  };
+  const dropWords = (): string => (drops !== undefined ? `kernel drops ${drops}` : `kernel drops unknown${capture.kernelDropsUnavailable === undefined ? '' : ` (${capture.kernelDropsUnavailable})`}`);
   const status = (): string =>
-    `capturing on ${options.interface}${options.filter === '' ? '' : ` (${options.filter})`}: ${packets} packets, ${kb(bytes)}, ${((performance.now() - startMs) / 1000).toFixed(1)} s; kernel drops not reported (cap has no pcap_stats)`;
-  const statusTimer = statusOn ? setInterval(() => process.stderr.write(`\r\x1b[K${status()}`), 250) : undefined;
+    `capturing on ${options.interface}${options.filter === '' ? '' : ` (${options.filter})`}: ${packets} packets, ${kb(bytes)}, ${((performance.now() - startMs) / 1000).toFixed(1)} s; ${dropWords()}`;
+  let ticks = 0;
+  const statusTimer = statusOn
+    ? setInterval(() => {
+        if (ticks++ % 4 === 0) refreshDrops();
+        process.stderr.write(`\r\x1b[K${status()}`);
+      }, 250)
+    : undefined;
   const timer = durationS === undefined ? undefined : setTimeout(stop, durationS * 1000);
   const onSignal = (): void => stop();
   process.once('SIGINT', onSignal);
@@ -238,6 +256,8 @@ export async function captureCommand(options: CaptureCommandOptions, signal?: Ab
   signal?.addEventListener('abort', onSignal, { once: true });
   try {
     await stopped;
+    // The final count, read before the socket closes.
+    drops = (await capture.kernelDrops()) ?? drops;
   } finally {
     capture.stop();
     if (timer !== undefined) clearTimeout(timer);
@@ -259,6 +279,6 @@ export async function captureCommand(options: CaptureCommandOptions, signal?: Ab
   if (result !== undefined && options.analyze === true) out.write(`\n${formatTextReport(result)}\n`);
   await out.end();
   const wrote = files === undefined ? '' : `; wrote ${files.written.join(', ')}${options.keylog === undefined ? '' : ` with the key log of ${options.keylog} inside`}`;
-  if (options.quiet !== true) process.stderr.write(`captured ${packets} packets (${kb(bytes)}) in ${((performance.now() - startMs) / 1000).toFixed(1)} s on ${options.interface}; kernel drops not reported (cap has no pcap_stats)${wrote}\n`);
+  if (options.quiet !== true) process.stderr.write(`captured ${packets} packets (${kb(bytes)}) in ${((performance.now() - startMs) / 1000).toFixed(1)} s on ${options.interface}; ${dropWords()}${wrote}\n`);
   return 0;
 }

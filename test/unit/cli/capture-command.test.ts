@@ -1,6 +1,7 @@
 /**
  * `wirelab capture` on loopback against the lab server: pcapng with the key log inside (tshark decrypts
- * it), -c, -a duration, the ring buffer, --analyze printing frames as they arrive, and bad flags.
+ * it), -c, -a duration, the ring buffer, --analyze printing frames as they arrive, kernel drops counted
+ * when the ring overflows, and bad flags.
  */
 import { expect } from 'chai';
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -12,6 +13,7 @@ import { loadCertificate } from '../../../harness/certs.js';
 import { openLabConnection } from '../../../harness/clients/lab-connection.js';
 import { startLabServer, type LabServer } from '../../../harness/https-server.js';
 import { liveEnvironmentProblem } from '../../../harness/env-check.js';
+import { startLiveCapture } from '../../../harness/live-capture.js';
 import { skipBecause } from '../../support/skip.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
@@ -100,6 +102,40 @@ describe('wirelab capture', function () {
     expect(names.length, `${names.join(", ")}; ${cap.err()}`).to.equal(2);
     for (const n of names) expect(n).to.match(/^r_\d{5}\.pcapng$/);
     expect(Number(names[1]!.slice(2, 7))).to.be.greaterThan(2);
+  });
+
+  it('@netns counts the kernel drops of an overflowing ring (packets it never saw), and the CLI reports them', async function () {
+    const problem = liveEnvironmentProblem();
+    if (problem !== undefined) skipBecause(this, problem);
+    const port = 20_000 + (process.pid % 20_000);
+    let seen = 0;
+    // A 256 KiB ring and a blocked event loop: 20,000 loopback datagrams of 1,000 bytes cannot all fit.
+    const capture = startLiveCapture({ device: 'lo', filter: `udp dst port ${port}`, bufferBytes: 256 * 1024, onFrame: () => seen++ });
+    try {
+      expect(capture.kernelDropsUnavailable).to.equal(undefined);
+      expect(await capture.kernelDrops()).to.equal(0);
+      const sender = spawn(process.execPath, ['-e', `
+        const s = require('node:dgram').createSocket('udp4'); const b = Buffer.alloc(1000); let n = 0;
+        const more = () => { for (let i = 0; i < 1000 && n < 20000; i++, n++) s.send(b, ${port}, '127.0.0.1'); if (n < 20000) setImmediate(more); else s.close(); };
+        more();`]);
+      const sent = new Promise((r) => sender.once('exit', r));
+      const until = Date.now() + 3000;
+      while (Date.now() < until && sender.exitCode === null) {
+        // busy: libpcap's ring fills while nothing reads it
+      }
+      await sent;
+      await new Promise((r) => setTimeout(r, 300));
+      const drops = await capture.kernelDrops();
+      expect(drops, `seen ${seen}`).to.be.above(0);
+      // On lo the kernel hands the socket each datagram twice (outgoing and incoming; libpcap drops the outgoing
+      // copy after the ring), so drops count up to two per datagram, as pcap_stats' ps_drop would.
+      expect(seen + drops!).to.be.at.most(40_000);
+    } finally {
+      capture.stop();
+    }
+    const cap = await startCapture(['-i', 'lo', '-f', `udp dst port ${port}`, '-a', 'duration:1', '-w', join(dir, 'drops.pcapng')]);
+    expect(await cap.exited, cap.err()).to.equal(0);
+    expect(cap.err()).to.match(/captured 0 packets .*; kernel drops 0; wrote /);
   });
 
   it('rejects bad flags with one-line errors and exit code 2', () => {
