@@ -318,8 +318,12 @@ export function explainAnalysis(analysis: Analysis, lang: ExplainLanguage = 'en'
           blocks.push({
             kind: 'text',
             text: L(
-              `Change Cipher Spec in ${frameList(t.changeCipherSpecFrames)}: from here on each side encrypts; the Encrypted Handshake Message right after it (${frameList(t.encryptedHandshakeFrames)}) is its Finished, a MAC over the whole handshake that proves nobody changed it.`,
-              `${frameList(t.changeCipherSpecFrames)} 中的 Change Cipher Spec：从此之后双方开始加密；紧随其后的 Encrypted Handshake Message（${frameList(t.encryptedHandshakeFrames)}）就是 Finished，它是对整个握手的 MAC，证明握手没有被篡改。`,
+              t.decrypted
+                ? `Change Cipher Spec in ${frameList(t.changeCipherSpecFrames)}: from here on each side encrypts; the Finished right after it (${frameList(t.encryptedHandshakeFrames)}; on the wire an Encrypted Handshake Message, shown decrypted with the keys) is a MAC over the whole handshake that proves nobody changed it.`
+                : `Change Cipher Spec in ${frameList(t.changeCipherSpecFrames)}: from here on each side encrypts; the Encrypted Handshake Message right after it (${frameList(t.encryptedHandshakeFrames)}) is its Finished, a MAC over the whole handshake that proves nobody changed it.`,
+              t.decrypted
+                ? `${frameList(t.changeCipherSpecFrames)} 中的 Change Cipher Spec：从此之后双方开始加密；紧随其后的 Finished（${frameList(t.encryptedHandshakeFrames)}；线上是 Encrypted Handshake Message，这里用密钥解密后显示）是对整个握手的 MAC，证明握手没有被篡改。`
+                : `${frameList(t.changeCipherSpecFrames)} 中的 Change Cipher Spec：从此之后双方开始加密；紧随其后的 Encrypted Handshake Message（${frameList(t.encryptedHandshakeFrames)}）就是 Finished，它是对整个握手的 MAC，证明握手没有被篡改。`,
             ),
           });
         }

@@ -869,6 +869,8 @@ export function createTlsAnalyzer(options: TlsAnalyzerOptions = {}): TlsAnalyzer
     const out = ctx.out();
     let p = 0;
     let isFirst = true;
+    // A decrypted handshake record was, on the wire, the side's encrypted handshake (its Finished, in TLS 1.2).
+    if (decrypted) ctx.state.encryptedHandshakeFrames[ctx.input.direction] ??= ctx.input.frame;
     const hs = side.pendingHandshake;
     if (hs !== undefined && cut) return;
     if (hs !== undefined) {
