@@ -15,6 +15,7 @@ import { createCompletenessSpool } from '../completeness-spool.js';
 import { createOutput, type Output } from '../output.js';
 import { startProgress } from '../progress.js';
 import { formatKeyLogWarning, readKeyLogFiles } from './key-log-files.js';
+import { notACapture } from './capture-input.js';
 import type { TlsKeyLog } from '../../analyzer/keys/key-log.js';
 
 /** tshark's ASCII follow view: printable bytes, CR and LF as they are, anything else (tab too) as a dot. */
@@ -124,7 +125,7 @@ export async function analyzeCommand(file: string, options: AnalyzeCommandOption
       summary = await follow(file, options.follow, options.raw === true, keys.keyLog, out);
     } else if (options.format === 'json') {
       summary = await analyzeFrames(file, keyOptions);
-      writeJsonReport(summary, (text) => out.write(text), streams, flagIds);
+      if (!notACapture(summary)) writeJsonReport(summary, (text) => out.write(text), streams, flagIds);
     } else if (options.format === 'jsonl' && file === '-') {
       // A pipe cannot wait for the end (it may be a live capture): each line goes out as its frame
       // arrives, completeness null; the conversations' reports carry the final value.
@@ -153,7 +154,7 @@ export async function analyzeCommand(file: string, options: AnalyzeCommandOption
             out.write(`${formatPacketLine(record, startNs)}\n`);
           };
       summary = await analyzeFrames(file, { keepFindings: false, ...keyOptions }, onFrame);
-      out.write(`\n${formatTextReport(summary, streams === undefined ? {} : { streams })}\n`);
+      if (!notACapture(summary)) out.write(`\n${formatTextReport(summary, streams === undefined ? {} : { streams })}\n`);
     }
   } finally {
     progress.stop();

@@ -7,7 +7,7 @@ import { ConfigError } from '../../analyzer/errors.js';
 import { explainAnalysis, renderExplanationMarkdown, type ExplainLanguage } from '../../analyzer/report/explain.js';
 import { createOutput } from '../output.js';
 import { startProgress } from '../progress.js';
-import { resolveCaptureInput } from './capture-input.js';
+import { notACapture, resolveCaptureInput } from './capture-input.js';
 
 /** Options of `wirelab explain`. */
 export interface ExplainCommandOptions {
@@ -29,6 +29,7 @@ export async function explainCommand(input: string, options: ExplainCommandOptio
   const path = await resolveCaptureInput(input);
   const progress = await startProgress({ label: 'explain', path, ...(options.quiet === undefined ? {} : { quiet: options.quiet }) });
   const analysis = await analyzeCapture(path, { onRead: progress.onRead, onProgress: progress.onFrames, progressEveryFrames: 10_000 }).finally(() => progress.stop());
+  if (notACapture(analysis)) throw analysis.readError;
   const out = createOutput();
   out.write(renderExplanationMarkdown(explainAnalysis(analysis, lang)));
   await out.end();

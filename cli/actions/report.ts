@@ -7,7 +7,7 @@ import { analyzeCapture } from '../../analyzer/analyze-capture.js';
 import { EnvironmentError } from '../../analyzer/errors.js';
 import { renderHtmlReport } from '../../analyzer/report/html-report.js';
 import type { ExplainLanguage } from '../../analyzer/report/explain.js';
-import { resolveCaptureInput } from './capture-input.js';
+import { notACapture, resolveCaptureInput } from './capture-input.js';
 import { parseLanguage } from './explain.js';
 import { startProgress, type Progress } from '../progress.js';
 
@@ -21,6 +21,8 @@ export interface ReportCommandOptions {
 /** Analyzes `capturePath` and writes its report to `outPath`; returns the analysis's frame count. */
 export async function writeReport(capturePath: string, outPath: string, lang: ExplainLanguage = 'en', progress?: Progress): Promise<number> {
   const analysis = await analyzeCapture(capturePath, progress === undefined ? {} : { onRead: progress.onRead, onProgress: progress.onFrames, progressEveryFrames: 10_000 }).finally(() => progress?.stop());
+  // Not a capture (or damaged before its first frame): no report of nothing, only the error.
+  if (notACapture(analysis)) throw analysis.readError;
   const html = renderHtmlReport(analysis, { lang });
   const tmp = `${outPath}.${process.pid}.tmp`;
   try {

@@ -123,7 +123,15 @@ describe('unit', function () {
         const bad = spawnSync(process.execPath, [bin, 'report', small, '-o', out, '--lang', 'de'], { encoding: 'utf8', timeout: 60_000 });
         expect([bad.status, bad.stderr.trim()]).to.deep.equal([2, 'error [ERR_CONFIG]: --lang must be en or zh (got "de")']);
         const missing = spawnSync(process.execPath, [bin, 'report', join(dir, 'nope.pcap')], { encoding: 'utf8', timeout: 60_000 });
-        expect([missing.status, missing.stderr.trim()]).to.deep.equal([2, `error [ERR_CONFIG]: ${join(dir, 'nope.pcap')}: no such file or directory`]);
+        expect([missing.status, missing.stderr.trim()]).to.deep.equal([2, `error [ERR_FILE_NOT_FOUND]: ${join(dir, 'nope.pcap')}: no such file or directory`]);
+        // A file that is no capture gets its one-line error and no report of nothing (nor an explanation, nor a summary).
+        const text = join(dir, 'notes.txt');
+        writeFileSync(text, 'root:x:0:0:root:/root:/bin/bash\n');
+        for (const args of [['report', text, '-o', join(dir, 'notes.html')], ['explain', text], ['analyze', text]]) {
+          const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 60_000 });
+          expect([r.status, r.stdout, r.stderr.trim()], args[0]).to.deep.equal([2, '', `error [ERR_CAPTURE_FORMAT]: ${text}: unknown magic 0x726f6f74 at offset 0; expected pcap (0xa1b2c3d4/0xa1b23c4d, either byte order) or pcapng (0x0a0d0d0a)`]);
+        }
+        expect(existsSync(join(dir, 'notes.html'))).to.equal(false);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
