@@ -5,10 +5,11 @@
  * browser decodes the image and audio and plays the video for three seconds, fetching it with Range
  * requests as a viewer's browser does. The proxy drops the first server data segment that carries byte
  * 150 000 of its connection, in the middle of the video or audio download.
- * Capture point: client side. What Chromium does varies from run to run (four or five connections,
- * sometimes two SYNs at once, sometimes not; which connection carries what), so only this is asserted:
+ * Capture point: client side. What Chromium does varies from run to run (two to five connections: a
+ * loaded test machine once saw two; sometimes two SYNs at once, sometimes not; which connection carries
+ * what), so only this is asserted:
  * every connection negotiates TLS 1.2 with the server's cipher; the decrypted capture shows a request for
- * the page and for each medium; at least three connections carry the load,
+ * the page and for each medium; at least two connections carry the load,
  * some of them in parallel; one carries the video whole and all of them together the page and its media;
  * the drop shows as a gap (Previous segment not captured) and its resend as Out-Of-Order (it arrives within
  * an iRTT of the connection's newest segment) or, in rarer timings, as a Retransmission; and no connection
@@ -97,7 +98,7 @@ export default defineScenario({
   timeoutMs: 20_000,
   expect: [
     tls({ version: 'TLS 1.2', cipherSuite: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', sni: 'lab.wirelab.test', alpn: 'http/1.1' }, 'all'),
-    handshakes({ atLeast: 3 }),
+    handshakes({ atLeast: 2 }),
     // Decrypted with the run's own keys: the browser asked for the page and every medium.
     ...PAGE_REQUESTS.map((r) => http(r)),
     someParallelConnections,
