@@ -27,7 +27,7 @@ import type { TlsKeyLog } from './keys/key-log.js';
 import { SecretsType } from './capture/capture-format.js';
 import type { CaptureInfo } from './capture/capture-parser.js';
 import type { PipelineOptions, PipelineResult, PipelineStep } from './pipeline.js';
-import { createFindingStore } from './core/finding-store.js';
+import { createFindingStore, type FindingSpill } from './core/finding-store.js';
 import { buildFrameRecord } from './report/frame-record.js';
 import type { MutableFrameRecord } from './report/frame-record.js';
 
@@ -49,6 +49,8 @@ export interface AnalyzeOptions extends Omit<PipelineOptions, 'tlsKeyLog'> {
   readonly keepFrames?: boolean;
   /** Keep every finding in `Analysis.findings` (default true); counts and the expert summary are always kept. */
   readonly keepFindings?: boolean;
+  /** Where the kept findings' older blocks go, so memory stays flat (the CLI gives a temporary file). */
+  readonly findingSpill?: FindingSpill;
   /**
    * Called with each per-frame record, in frame order. For a file path this reads the file twice (like
    * `tshark -2`) so each record has its stream's final completeness and memory stays proportional to
@@ -174,7 +176,7 @@ export interface AnalysisSession {
 /** Options of createAnalysisSession (a subset of analyzeCapture's). */
 export type AnalysisSessionOptions = Pick<
   AnalyzeOptions,
-  'name' | 'keepFindings' | 'parallelWindowMs' | 'streams' | 'tcp' | 'tls' | 'keyLog' | 'keepDecrypted'
+  'name' | 'keepFindings' | 'findingSpill' | 'parallelWindowMs' | 'streams' | 'tcp' | 'tls' | 'keyLog' | 'keepDecrypted'
 >;
 
 /**
@@ -190,7 +192,7 @@ export function createAnalysisSession(options: AnalysisSessionOptions = {}): Ana
   if (options.keyLog !== undefined) keys.addKeyLog(options.keyLog);
   const pipeline = createPipeline({ ...options, tlsKeyLog: keys });
   const keepFindings = options.keepFindings ?? true;
-  const findingStore = createFindingStore();
+  const findingStore = createFindingStore(options.findingSpill);
   const expert = createExpertTally();
   const chosen = options.streams;
   let frameCount = 0;

@@ -1,35 +1,54 @@
 /**
- * finding-store.ts: findings kept as compact columns (about 18 bytes each instead of two objects),
- * so a capture with millions of expert items stays small in memory; Finding objects are made again
- * only when read. Pure; no I/O.
+ * finding-store.ts: findings kept as compact columns (18 bytes each instead of two objects), so a capture
+ * with millions of expert items stays small in memory; Finding objects are made again only when read.
+ * Given a spill (the CLI gives an unlinked temporary file), only the newest blocks stay in memory and the
+ * older ones go there, so memory stays flat whatever the capture's size. Pure; the spill does the I/O.
  */
 import { Expert } from '../analysis/expert.js';
 import type { ExpertId, Finding, FindingDetail } from '../analysis/expert.js';
 
 /** Findings per column block: blocks are added, never copied, as the store grows. */
 const BLOCK = 1 << 16;
+/** One block's bytes: frame, stream, a, b (4 bytes each), id, kind (1 byte each) per finding. */
+export const FINDING_BLOCK_BYTES = 18 * BLOCK;
 const NO_STREAM = -1;
+/** Blocks kept in memory when spilling (about 19 MB). */
+const RESIDENT_BLOCKS = 16;
 
 // How a finding's detail is stored: the two shapes tcp-findings.ts makes in columns, anything else aside.
 const DetailKind = { None: 0, ServerPort: 1, DupAck: 2, Other: 3 } as const;
 
-interface Block {
-  readonly frame: Uint32Array;
-  readonly stream: Int32Array;
-  readonly id: Uint8Array;
-  readonly kind: Uint8Array;
-  readonly a: Uint32Array;
-  readonly b: Uint32Array;
+/** Where full blocks go when too many are in memory; block k's bytes are the k-th append. */
+export interface FindingSpill {
+  /** Appends one block's FINDING_BLOCK_BYTES bytes. */
+  append(bytes: Uint8Array): void;
+  /** Reads the bytes of the `block`-th append into `into`. */
+  readBlock(block: number, into: Uint8Array): void;
+  /** Releases the spill (its file). */
+  close(): void;
 }
 
+interface Block {
+  readonly bytes: Uint8Array;
+  readonly frame: Uint32Array;
+  readonly stream: Int32Array;
+  readonly a: Uint32Array;
+  readonly b: Uint32Array;
+  readonly id: Uint8Array;
+  readonly kind: Uint8Array;
+}
+
+/** A block's columns as views of one buffer, so a block is spilled and read back as one piece. */
 function newBlock(): Block {
+  const buffer = new ArrayBuffer(FINDING_BLOCK_BYTES);
   return {
-    frame: new Uint32Array(BLOCK),
-    stream: new Int32Array(BLOCK),
-    id: new Uint8Array(BLOCK),
-    kind: new Uint8Array(BLOCK),
-    a: new Uint32Array(BLOCK),
-    b: new Uint32Array(BLOCK),
+    bytes: new Uint8Array(buffer),
+    frame: new Uint32Array(buffer, 0, BLOCK),
+    stream: new Int32Array(buffer, 4 * BLOCK, BLOCK),
+    a: new Uint32Array(buffer, 8 * BLOCK, BLOCK),
+    b: new Uint32Array(buffer, 12 * BLOCK, BLOCK),
+    id: new Uint8Array(buffer, 16 * BLOCK, BLOCK),
+    kind: new Uint8Array(buffer, 17 * BLOCK, BLOCK),
   };
 }
 
@@ -48,13 +67,32 @@ export interface FindingStore extends Iterable<Finding> {
   push(finding: Finding): void;
   /** The i-th finding (0-based), as a new object equal to the one pushed. */
   at(i: number): Finding;
+  /** Releases the spill, if any; the store is not read after. */
+  close(): void;
 }
 
-/** Creates an empty store. */
-export function createFindingStore(): FindingStore {
+/**
+ * Creates an empty store.
+ * @param spill where blocks older than the newest RESIDENT_BLOCKS go; without one, all stay in memory
+ */
+export function createFindingStore(spill?: FindingSpill): FindingStore {
   const ids = Object.keys(Expert) as ExpertId[];
   const idIndex = new Map<string, number>(ids.map((id, i) => [id, i]));
-  const blocks: Block[] = [];
+  /** Block k, or undefined once it went to the spill. */
+  const blocks: (Block | undefined)[] = [];
+  let spilledBlocks = 0;
+  /** The last block read back from the spill. */
+  let cached: { index: number; block: Block } | undefined;
+  const blockAt = (k: number): Block => {
+    const resident = blocks[k];
+    if (resident !== undefined) return resident;
+    if (cached?.index !== k) {
+      const block = cached?.block ?? newBlock();
+      spill!.readBlock(k, block.bytes);
+      cached = { index: k, block };
+    }
+    return cached.block;
+  };
   /** Findings whose id is not in the table or whose detail has another shape, by position. */
   const aside = new Map<number, Finding>();
   let length = 0;
@@ -65,7 +103,14 @@ export function createFindingStore(): FindingStore {
     push(finding: Finding): void {
       const n = length++;
       const slot = n & (BLOCK - 1);
-      if (slot === 0) blocks.push(newBlock());
+      if (slot === 0) {
+        blocks.push(newBlock());
+        // Full blocks beyond the resident ones go to the spill, oldest first (they are written in order).
+        if (spill !== undefined && blocks.length - spilledBlocks > RESIDENT_BLOCKS) {
+          spill.append(blocks[spilledBlocks]!.bytes);
+          blocks[spilledBlocks++] = undefined;
+        }
+      }
       const block = blocks[blocks.length - 1]!;
       const id = idIndex.get(finding.id);
       const stream = finding.stream;
@@ -91,7 +136,7 @@ export function createFindingStore(): FindingStore {
     },
     at(i: number): Finding {
       if (!(i >= 0 && i < length)) throw new RangeError(`finding ${i} of ${length}`);
-      const block = blocks[i >>> 16]!;
+      const block = blockAt(i >>> 16);
       const slot = i & (BLOCK - 1);
       const kind = block.kind[slot]!;
       if (kind === DetailKind.Other) return aside.get(i)!;
@@ -103,6 +148,9 @@ export function createFindingStore(): FindingStore {
     },
     *[Symbol.iterator](): Iterator<Finding> {
       for (let i = 0; i < length; i++) yield store.at(i);
+    },
+    close(): void {
+      spill?.close();
     },
   };
   return store;

@@ -16,6 +16,7 @@ import { createOutput, type Output } from '../output.js';
 import { startProgress } from '../progress.js';
 import { formatKeyLogWarning, readKeyLogFiles } from './key-log-files.js';
 import { notACapture } from './capture-input.js';
+import { createFileFindingSpill } from '../finding-spill.js';
 import type { TlsKeyLog } from '../../analyzer/keys/key-log.js';
 
 /** tshark's ASCII follow view: printable bytes, CR and LF as they are, anything else (tab too) as a dot. */
@@ -124,8 +125,13 @@ export async function analyzeCommand(file: string, options: AnalyzeCommandOption
     if (options.follow !== undefined) {
       summary = await follow(file, options.follow, options.raw === true, keys.keyLog, out);
     } else if (options.format === 'json') {
-      summary = await analyzeFrames(file, keyOptions);
-      if (!notACapture(summary)) writeJsonReport(summary, (text) => out.write(text), streams, flagIds);
+      // Findings wait for the document's end: their older blocks go to a temporary file, so memory stays flat.
+      summary = await analyzeFrames(file, { ...keyOptions, findingSpill: createFileFindingSpill() });
+      try {
+        if (!notACapture(summary)) writeJsonReport(summary, (text) => out.write(text), streams, flagIds);
+      } finally {
+        summary.findingStore.close();
+      }
     } else if (options.format === 'jsonl' && file === '-') {
       // A pipe cannot wait for the end (it may be a live capture): each line goes out as its frame
       // arrives, completeness null; the conversations' reports carry the final value.

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { Expert } from '../../../analyzer/analysis/expert.js';
 import type { ExpertId, Finding } from '../../../analyzer/analysis/expert.js';
-import { createFindingStore } from '../../../analyzer/core/finding-store.js';
+import { createFindingStore, FINDING_BLOCK_BYTES, type FindingSpill } from '../../../analyzer/core/finding-store.js';
+import { createFileFindingSpill } from '../../../cli/finding-spill.js';
 
 const ids = Object.keys(Expert) as ExpertId[];
 const u32 = fc.integer({ min: 0, max: 0xffffffff });
@@ -46,6 +47,30 @@ describe('unit', () => {
       expect(store.length).to.equal(n);
       expect(store.at(n - 1)).to.deep.equal({ frame: n, stream: (n - 1) % 7, id: 'tcp.analysis.duplicate_ack', detail: { dupAckNum: n - 1, dupAckFrame: n } });
       expect(() => store.at(n)).to.throw(RangeError);
+    });
+
+    it('spills all but the newest blocks and gives every finding back, in order, from memory and from a file', () => {
+      // 20 full blocks and part of a 21st: the oldest 5 go to the spill (16 stay resident).
+      const n = 20 * 65_536 + 123;
+      const make = (i: number) => ({ frame: i + 1, stream: i % 7, id: 'tcp.analysis.duplicate_ack' as const, detail: { dupAckNum: (i % 5) + 1, dupAckFrame: i } });
+      const appended: Uint8Array[] = [];
+      const inMemory: FindingSpill = {
+        append: (bytes) => void appended.push(Uint8Array.from(bytes)),
+        readBlock: (block, into) => into.set(appended[block]!),
+        close: () => {},
+      };
+      for (const spill of [inMemory, createFileFindingSpill()]) {
+        const store = createFindingStore(spill);
+        for (let i = 0; i < n; i++) store.push(make(i));
+        let i = 0;
+        for (const f of store) {
+          if (i % 9973 === 0 || i === n - 1) expect(f).to.deep.equal(make(i));
+          i++;
+        }
+        expect([i, store.at(3).frame, store.at(n - 1).frame]).to.deep.equal([n, 4, n]);
+        store.close();
+      }
+      expect(appended.map((b) => b.length)).to.deep.equal(Array(5).fill(FINDING_BLOCK_BYTES));
     });
   });
 });
