@@ -17,6 +17,7 @@ import { startProgress } from '../progress.js';
 import { formatKeyLogWarning, readKeyLogFiles } from './key-log-files.js';
 import { notACapture } from './capture-input.js';
 import { createFileFindingSpill } from '../finding-spill.js';
+import { periodicCollection } from '../memory.js';
 import type { TlsKeyLog } from '../../analyzer/keys/key-log.js';
 
 /** tshark's ASCII follow view: printable bytes, CR and LF as they are, anything else (tab too) as a dot. */
@@ -142,7 +143,9 @@ export async function analyzeCommand(file: string, options: AnalyzeCommandOption
     } else if (options.format === 'jsonl') {
       // Each line carries its stream's final completeness: the spool holds lines until the end.
       const spool = createCompletenessSpool();
+      const tick = periodicCollection();
       summary = await analyzeFrames(file, { keepFindings: false, ...keyOptions }, (frame) => {
+        tick();
         if (!wanted(frame)) return;
         spool.add(frameRecordJson(buildFrameRecord(frame.step, frame.findings)), frame.step.tcp?.stream ?? null);
       });
