@@ -205,15 +205,8 @@ async function makeFixture(f: Fixture, key: string, cert: string): Promise<void>
     startNs += 1_000_000_000n;
   }
   server.close();
-  const pcapng = encodePcapng(
-    frames.map((fr) => ({ interfaceId: 0, timestampNs: fr.timestampNs, data: fr.data, originalLength: fr.data.length })),
-    { interfaces: [{ linkType: LinkType.Ethernet, tsResolutionNs: true }] },
-  );
-  writeFileSync(join(OUT, `${f.name}.pcapng`), pcapng);
   // The resumed connection's own line is left out: it must decrypt through the resumption cache, as tshark does.
-  const lines = f.resume === true ? keyLog.slice(0, 1) : keyLog;
-  writeFileSync(join(OUT, `${f.name}.keys`), lines.map((l) => `${l}\n`).join(''));
-  console.log(`${f.name}: ${frames.length} frames, ${lines.length} key log lines`);
+  writeFixture(f.name, frames, f.resume === true ? keyLog.slice(0, 1) : keyLog);
 }
 
 /** Writes a capture of `frames` and its key log lines. */
