@@ -179,10 +179,9 @@ export class AppDataStream {
       let head = this.h2BodyHeads.get(e.streamId);
       if (head === undefined) this.h2BodyHeads.set(e.streamId, (head = new BodyHead()));
       if (e.dataHead !== undefined) head.add(e.dataHead);
-      const typed = request?.contentType?.split(';')[0]!.trim();
+      const contentType = request?.contentType;
       if (e.endStream) {
-        const sub = typed === undefined ? undefined : mediaInfo(typed.toLowerCase(), head.head, request!.bytes + e.dataLength);
-        shown = sub !== undefined && sub === typed!.toLowerCase() ? typed : sub;
+        shown = contentType === undefined ? undefined : mediaInfo(contentType, head.head, request!.bytes + e.dataLength);
         this.h2BodyHeads.delete(e.streamId);
       }
     }

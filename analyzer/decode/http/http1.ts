@@ -4,7 +4,7 @@
  * header block, then the body by Content-Length or chunked coding (RFC 9112 §6–7). Bodies are counted,
  * not kept (only their first bytes, for the media-type subdissector's Info text). Pure; never throws on bad input.
  */
-import { BodyHead, mediaInfo } from './media-type.js';
+import { BodyHead, mediaInfo, mediaTypeOf } from './media-type.js';
 
 /** One complete HTTP/1.x message. */
 export interface HttpMessage {
@@ -44,8 +44,10 @@ interface Head {
   headers: Map<string, string>;
 }
 
-/** A status line or a request line (RFC 9112 §3, §4). */
-const START_LINE = /^(?:HTTP\/\d\.\d \d{3}(?: .*)?|[A-Za-z!#$%&'*+.^_`|~0-9-]+ \S+ HTTP\/\d\.\d)$/;
+/** A status line (RFC 9112 §4): version, code, reason. */
+const STATUS_LINE = /^(HTTP\/\d\.\d) (\d{3})(?: (.*))?$/;
+/** A request line (RFC 9112 §3): method token, target, version. */
+const REQUEST_LINE = /^([A-Za-z!#$%&'*+.^_`|~0-9-]+) (\S+) (HTTP\/\d\.\d)$/;
 
 function parseHead(text: string): Head | undefined {
   const lines = text.split('\r\n');
@@ -58,11 +60,11 @@ function parseHead(text: string): Head | undefined {
     const name = line.slice(0, colon).trim().toLowerCase();
     if (!headers.has(name)) headers.set(name, line.slice(colon + 1).trim());
   }
-  const response = /^(HTTP\/\d\.\d) (\d{3})(?: (.*))?$/.exec(first);
+  const response = STATUS_LINE.exec(first);
   if (response !== null) {
     return { kind: 'response', method: undefined, uri: undefined, version: response[1]!, code: Number(response[2]), phrase: response[3] ?? '', firstLine: first, headers };
   }
-  const request = /^([A-Za-z!#$%&'*+.^_`|~0-9-]+) (\S+) (HTTP\/\d\.\d)$/.exec(first);
+  const request = REQUEST_LINE.exec(first);
   if (request !== null) {
     return { kind: 'request', method: request[1]!, uri: request[2]!, version: request[3]!, code: undefined, phrase: undefined, firstLine: first, headers };
   }
@@ -167,7 +169,7 @@ export class Http1Parser {
     const end = head.indexOf(0x0a);
     if (end < 0) return false;
     const line = head.toString('latin1', 0, end > 0 && head[end - 1] === 0x0d ? end - 1 : end);
-    return !START_LINE.test(line);
+    return !STATUS_LINE.test(line) && !REQUEST_LINE.test(line);
   }
 
   /**
@@ -247,9 +249,7 @@ export class Http1Parser {
     const hasBody = this.bodyBytes > 0 || chunked;
     // tshark: the first line and a space, then "  (…)" when a body with a type follows: what the type's
     // subdissector shows, or the media type when none takes the body.
-    const typed = contentType?.split(';')[0]!.trim();
-    const sub = typed === undefined ? undefined : mediaInfo(typed.toLowerCase(), this.bodyHead.head, this.bodyBytes);
-    const shown = sub === undefined || sub === typed?.toLowerCase() ? typed : sub;
+    const shown = contentType === undefined ? undefined : (mediaInfo(contentType, this.bodyHead.head, this.bodyBytes) ?? mediaTypeOf(contentType));
     const info = `${head.firstLine} ${hasBody && shown !== undefined ? ` (${shown})` : ''}`;
     done.push({
       kind: head.kind,

@@ -18,16 +18,24 @@ function isJfif(head: Buffer, bodyBytes: number): boolean {
 }
 
 /**
- * The Info text of the subdissector that takes a body of `mediaType` (lower-case, no parameters), or
- * undefined when none does: then HTTP/1.1 shows the media type itself and HTTP/2 nothing.
+ * The Info text of the subdissector that takes a body of `contentType` (a Content-Type value, parameters
+ * allowed, in any case), or undefined when none does: then HTTP/1.1 shows the media type itself and
+ * HTTP/2 nothing. Line-based text shows the media type as sent.
  * @param head the body's first BODY_HEAD_BYTES bytes (fewer for a shorter body)
  * @param bodyBytes the body's whole length
  * @example mediaInfo('image/jpeg', head, 56_536) // 'JPEG JFIF image'
  */
-export function mediaInfo(mediaType: string, head: Buffer, bodyBytes: number): string | undefined {
-  if (mediaType.startsWith('text/')) return mediaType;
-  if (JFIF_TYPES.has(mediaType) && isJfif(head, bodyBytes)) return 'JPEG JFIF image';
+export function mediaInfo(contentType: string, head: Buffer, bodyBytes: number): string | undefined {
+  const mediaType = mediaTypeOf(contentType);
+  const lower = mediaType.toLowerCase();
+  if (lower.startsWith('text/')) return mediaType;
+  if (JFIF_TYPES.has(lower) && isJfif(head, bodyBytes)) return 'JPEG JFIF image';
   return undefined;
+}
+
+/** The media type of a Content-Type value, without its parameters: `text/html; charset=utf-8` → `text/html`. */
+export function mediaTypeOf(contentType: string): string {
+  return contentType.split(';')[0]!.trim();
 }
 
 /** The start of a body, collected across pushes up to BODY_HEAD_BYTES. */
