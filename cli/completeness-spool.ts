@@ -4,9 +4,8 @@
  * bound, then go to an unlinked temporary file (the OS frees it however the process ends), so
  * memory stays flat for any capture size while the capture itself is read once.
  */
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { closeSync, readSync, writeSync } from 'node:fs';
+import { openUnlinkedTempFile } from './unlinked-temp-file.js';
 
 /**
  * Characters held in memory before they go to disk: few, so lines die young (never promoted to the
@@ -42,14 +41,7 @@ export function createCompletenessSpool(memoryChars: number = MEMORY_CHARS): Com
   let spilled = 0;
 
   const spill = (): void => {
-    if (fd === undefined) {
-      const dir = mkdtempSync(join(tmpdir(), 'wirelab-jsonl-'));
-      const path = join(dir, 'spool');
-      fd = openSync(path, 'w+');
-      // Unlinked at once: only the descriptor keeps it, so nothing is left behind on any exit.
-      unlinkSync(path);
-      rmSync(dir, { recursive: true, force: true });
-    }
+    fd ??= openUnlinkedTempFile('wirelab-jsonl-');
     const parts: string[] = [];
     for (let i = 0; i < lines.length; i++) parts.push(String(streams[i]), '\t', lines[i]!, '\n');
     const bytes = Buffer.from(parts.join(''), 'utf8');

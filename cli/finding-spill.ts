@@ -3,27 +3,19 @@
  * file (only the descriptor keeps it, so nothing is left behind on any exit), written and read whole
  * blocks at a time, so a 10 GB capture's millions of findings do not stay in memory.
  */
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, readSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { EnvironmentError } from '../analyzer/errors.js';
 import { FINDING_BLOCK_BYTES, type FindingSpill } from '../analyzer/core/finding-store.js';
+import { openUnlinkedTempFile } from './unlinked-temp-file.js';
 
 /** A spill in a temporary file, made on the first block. */
 export function createFileFindingSpill(): FindingSpill {
   let fd: number | undefined;
   let blocks = 0;
-  const open = (): number => {
-    const dir = mkdtempSync(join(tmpdir(), 'wirelab-findings-'));
-    const path = join(dir, 'findings');
-    const opened = openSync(path, 'w+');
-    unlinkSync(path);
-    rmSync(dir, { recursive: true, force: true });
-    return opened;
-  };
   return {
     append(bytes: Uint8Array): void {
-      fd ??= open();
+      fd ??= openUnlinkedTempFile('wirelab-findings-');
       const at = blocks * FINDING_BLOCK_BYTES;
       try {
         for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off, at + off);
