@@ -115,20 +115,16 @@ function parseRequestName(text: string, what: string): { method: string; uri: st
   return { method: m[1]!, uri: m[2]! };
 }
 
-/** The decrypted requests of every conversation with their stream, in frame order. */
-function allRequests(analysis: Analysis): { stream: number; request: HttpRequestSummary }[] {
-  const out: { stream: number; request: HttpRequestSummary }[] = [];
-  for (const c of analysis.conversations) for (const r of c.tls?.requests ?? []) out.push({ stream: c.stream, request: r });
-  return out.sort((x, y) => x.request.frame - y.request.frame);
+/** The decrypted requests of `c` with this method and target. */
+function requestsMatching(c: ConversationReport, want: { method: string; uri: string }): HttpRequestSummary[] {
+  return (c.tls?.requests ?? []).filter((r) => r.method === want.method && r.uri === want.uri);
 }
 
-/** Frames where `name` occurs: a flag's findings, or the frames completing a request of that name. */
+/** Frames where `name` occurs, in order: a flag's findings, or the frames completing a request of that name. */
 function occurrences(analysis: Analysis, name: string): number[] {
   if (!isRequestName(name)) return framesOf(analysis, name, undefined);
-  const { method, uri } = parseRequestName(name, 'before()');
-  return allRequests(analysis)
-    .filter((x) => x.request.method === method && x.request.uri === uri)
-    .map((x) => x.request.frame);
+  const want = parseRequestName(name, 'before()');
+  return analysis.conversations.flatMap((c) => requestsMatching(c, want).map((r) => r.frame)).sort((x, y) => x - y);
 }
 
 /** Says that nothing was decrypted, when that is why a request expectation failed. */
@@ -300,18 +296,17 @@ function requestList(c: ConversationReport): string {
  * @example http('GET /media/video.mp4'), http('GET /', 0), http('GET /favicon.ico', 'none')
  */
 export function http(request: RequestName, where: RequestWhere = 'some'): Expectation {
-  const { method, uri } = parseRequestName(request, 'http()');
+  const want = parseRequestName(request, 'http()');
   if (typeof where === 'number' && (!Number.isInteger(where) || where < 0)) throw new ConfigError(`http("${request}", ${where}): a stream is a non-negative integer`);
   if (typeof where !== 'number' && !['some', 'every', 'none'].includes(where)) throw new ConfigError(`http("${request}", "${String(where)}"): expected 'some', 'every', 'none' or a stream number`);
   const words = typeof where === 'number' ? `in stream ${where}` : where === 'some' ? 'on some connection' : where === 'every' ? 'on every connection' : 'on no connection';
-  const carries = (c: ConversationReport): boolean => (c.tls?.requests ?? []).some((r) => r.method === method && r.uri === uri);
   return {
     label: `http ${request} ${words}`,
     evaluate(analysis) {
       const chosen = typeof where === 'number' ? analysis.conversations.filter((c) => c.stream === where) : analysis.conversations;
-      const hits = chosen.filter(carries);
+      const hits = chosen.filter((c) => requestsMatching(c, want).length > 0);
       const ok = where === 'none' ? hits.length === 0 : where === 'every' ? chosen.length > 0 && hits.length === chosen.length : hits.length > 0;
-      const frames = hits.flatMap((c) => (c.tls?.requests ?? []).filter((r) => r.method === method && r.uri === uri).map((r) => r.frame));
+      const frames = hits.flatMap((c) => requestsMatching(c, want).map((r) => r.frame));
       const found = (chosen.length === 0 ? 'no conversation' : chosen.map(requestList).join('; ')) + (ok ? '' : decryptionWords(analysis));
       return { ok, expected: `${request} ${words}`, found, tolerance: '', frames };
     },
@@ -351,7 +346,7 @@ export function sameConnection(...names: RequestName[]): Expectation {
   return {
     label: `one connection carried ${names.join(', ')}`,
     evaluate(analysis) {
-      const hit = analysis.conversations.find((c) => wanted.every((w) => (c.tls?.requests ?? []).some((r) => r.method === w.method && r.uri === w.uri)));
+      const hit = analysis.conversations.find((c) => wanted.every((w) => requestsMatching(c, w).length > 0));
       const found = hit !== undefined ? `stream ${hit.stream}` : (analysis.conversations.map(requestList).join('; ') || 'no conversation') + decryptionWords(analysis);
       const frames = hit === undefined ? [] : (hit.tls?.requests ?? []).map((r) => r.frame);
       return { ok: hit !== undefined, expected: `one connection carried ${names.join(', ')}`, found, tolerance: '', frames };
