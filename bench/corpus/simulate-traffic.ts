@@ -558,6 +558,15 @@ function insertRange(ranges: [number, number][], start: number, end: number): vo
 }
 
 /** The whole corpus: connection arrivals, the shared clock and the frames the tap captured. */
+/** A TLS record: the 5-byte header (type, version, length) and `body`. */
+function tlsRecord(type: number, version: number, body: Buffer): Buffer {
+  const h = Buffer.allocUnsafe(5);
+  h[0] = type;
+  h.writeUInt16BE(version, 1);
+  h.writeUInt16BE(body.length, 3);
+  return Buffer.concat([h, body]);
+}
+
 /** Seals one connection's records with its template's keys, each direction in sending order. */
 class RecordSealer {
   private readonly seq: [number, number];
@@ -569,11 +578,7 @@ class RecordSealer {
   /** A whole record (header and protected body) of `type` carrying `plaintext`, sent by `direction`. */
   seal(direction: 0 | 1, type: number, plaintext: Buffer): Buffer {
     const { type: outer, body } = encryptRecord(this.keys.params, this.keys.directions[direction], this.seq[direction]++, type, 0x0303, plaintext);
-    const h = Buffer.allocUnsafe(5);
-    h[0] = outer;
-    h.writeUInt16BE(0x0303, 1);
-    h.writeUInt16BE(body.length, 3);
-    return Buffer.concat([h, body]);
+    return tlsRecord(outer, 0x0303, body);
   }
 }
 
@@ -638,14 +643,6 @@ class Simulation {
     if (this.expected >= this.options.packets) return;
     this.startConnection();
     this.at(this.now + this.rng.exponential(this.meanInterarrivalNs), () => this.arrive());
-  }
-
-  private record(type: number, version: number, body: Buffer): Buffer {
-    const h = Buffer.allocUnsafe(5);
-    h[0] = type;
-    h.writeUInt16BE(version, 1);
-    h.writeUInt16BE(body.length, 3);
-    return Buffer.concat([h, body]);
   }
 
   /** A ciphertext-looking body: a view into the seeded random pool (no copy). */
@@ -724,7 +721,7 @@ class Simulation {
     const requests = rng.int(1, 4);
     for (let q = 0; q < requests; q++) {
       const requestBytes = rng.int(300, 900);
-      const request = sealer === undefined ? this.record(23, 0x0303, this.ciphertext(requestBytes + template.recordOverheadBytes)) : this.sealedRequest(sealer, requestBytes, n);
+      const request = sealer === undefined ? tlsRecord(23, 0x0303, this.ciphertext(requestBytes + template.recordOverheadBytes)) : this.sealedRequest(sealer, requestBytes, n);
       clientSteps.push({ afterBytes: received[1], data: [request], thinkNs: q === 0 ? think() : rng.logUniform(1e6, 50e6) });
       received[0] += request.length;
       const responseBytes = Math.round(rng.logUniform(1024, this.maxResponseBytes));
@@ -735,7 +732,7 @@ class Simulation {
     const teardown = rng.next();
     // close_notify from whoever closes first (the server only when it closes first).
     const sealedAlert = (direction: 0 | 1): Buffer => sealer!.seal(direction, 21, Buffer.of(1, 0));
-    const alert = sealer === undefined ? this.record(21, 0x0303, this.ciphertext(2 + template.recordOverheadBytes)) : undefined;
+    const alert = sealer === undefined ? tlsRecord(21, 0x0303, this.ciphertext(2 + template.recordOverheadBytes)) : undefined;
     if (teardown < 0.1) {
       // Browser abort: RST once the last response arrived.
       clientSteps.push({ afterBytes: received[1], data: [], thinkNs: think(), close: 'rst' });
