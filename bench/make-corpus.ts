@@ -18,7 +18,7 @@ import { LinkType } from '../analyzer/packet/frame.js';
 import { EtherType, IpProtocol } from '../analyzer/packet/packet.js';
 import { simulateTraffic } from './corpus/simulate-traffic.js';
 import type { CorpusPacket, TrafficOptions } from './corpus/simulate-traffic.js';
-import { loadKeyedTlsTemplates, loadTlsTemplates } from './corpus/tls-templates.js';
+import { loadKeyedTlsTemplates, loadTlsTemplates, type TlsTemplate } from './corpus/tls-templates.js';
 
 /** Bump when the traffic model changes, so stale corpora under .bench/ are not reused. */
 const GENERATOR_VERSION = 1;
@@ -94,13 +94,13 @@ function corpusPath(spec: CorpusSpec): string {
  * @example
  * for (const p of await corpusFrames({ kind: 'plain', packets: 2000, seed: 1 })) parser.push(...)
  */
-export async function corpusFrames(spec: CorpusSpec): Promise<Iterable<CorpusPacket>> {
-  return simulateTraffic(trafficOptionsOf(spec), spec.kind === 'keyed' ? await loadKeyedTlsTemplates() : await loadTlsTemplates());
+export async function corpusFrames(spec: CorpusSpec, templates?: readonly TlsTemplate[]): Promise<Iterable<CorpusPacket>> {
+  return simulateTraffic(trafficOptionsOf(spec), templates ?? (spec.kind === 'keyed' ? await loadKeyedTlsTemplates() : await loadTlsTemplates()));
 }
 
 /** The key log that decrypts a keyed corpus: its templates' sessions (every connection reuses one of them). */
-async function keyedCorpusKeyLog(): Promise<string> {
-  return (await loadKeyedTlsTemplates()).flatMap((t) => t.keys?.keyLogLines ?? []).map((l) => `${l}\n`).join('');
+function keyLogOf(templates: readonly TlsTemplate[]): string {
+  return templates.flatMap((t) => t.keys?.keyLogLines ?? []).map((l) => `${l}\n`).join('');
 }
 
 /** A Writable that writes synchronously, so the generator never runs ahead of the disk. */
@@ -130,22 +130,21 @@ export async function ensureCorpus(spec: CorpusSpec, onProgress?: (frames: numbe
   const path = corpusPath(spec);
   const sidecar = `${path}.json`;
   const keyLog = spec.kind === 'keyed' ? { keyLogPath: `${path}.keys` } : {};
-  if (spec.kind === 'keyed') {
-    mkdirSync(spec.dir ?? BENCH_DIR, { recursive: true });
-    writeFileSync(`${path}.keys`, await keyedCorpusKeyLog());
-  }
+  mkdirSync(spec.dir ?? BENCH_DIR, { recursive: true });
+  // A keyed corpus's templates are loaded once: for its key log, then (when generating) for its traffic.
+  const keyedTemplates = spec.kind === 'keyed' ? await loadKeyedTlsTemplates() : undefined;
+  if (keyedTemplates !== undefined) writeFileSync(`${path}.keys`, keyLogOf(keyedTemplates));
   if (existsSync(path)) {
     const bytes = statSync(path).size;
     const known = existsSync(sidecar) ? (JSON.parse(readFileSync(sidecar, 'utf8')) as { packets: number; bytes: number }) : undefined;
     const packets = known !== undefined && known.bytes === bytes ? known.packets : countFrames(path);
     return { path, packets, bytes, generated: false, ...keyLog };
   }
-  mkdirSync(spec.dir ?? BENCH_DIR, { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
   try {
     const writer = createPcapWriter(syncFileStream(openSync(tmp, 'w')), { linkType: LinkType.Ethernet, nanosecond: true, name: tmp });
     let frames = 0;
-    for (const packet of await corpusFrames(spec)) {
+    for (const packet of await corpusFrames(spec, keyedTemplates)) {
       writer.write(packet);
       if (++frames % 50_000 === 0) onProgress?.(frames);
     }
