@@ -51,8 +51,8 @@ describe('replay --as-scenario: a scenario inferred from a capture re-creates it
       // takes a fresh one.
       let freshOriginal = true;
       for (let k = 1; k <= TRIES && (last === undefined || last.score < 100); k++) {
-        if (freshOriginal || k === TRIES) original = await runValidScenario(findScenario(name)!, { runDir: join(out, name, `original-${k}`) });
         const fresh = freshOriginal || k === TRIES;
+        if (fresh) original = await runValidScenario(findScenario(name)!, { runDir: join(out, name, `original-${k}`) });
         freshOriginal = false;
         expect(original!.ok, `the original ${name} run passed`).to.equal(true);
         const inferred = inferScenario(original!.analysis);
