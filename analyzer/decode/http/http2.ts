@@ -52,7 +52,7 @@ export interface Http2FrameEvent {
   readonly headers: ReadonlyMap<string, string> | undefined;
   /** DATA: payload bytes without padding. */
   readonly dataLength: number;
-  /** DATA: the first bytes of the payload without padding (at most BODY_HEAD_BYTES, a copy). */
+  /** DATA: the first bytes of the payload without padding (at most BODY_HEAD_BYTES; a view, copy it to keep it). */
   readonly dataHead: Buffer | undefined;
   /** tshark's Info item. */
   readonly info: string;
@@ -135,7 +135,7 @@ export class Http2Connection {
       dataLength = payload.length - (padded ? 1 + payload[0]! : 0);
       dataLength = Math.max(0, dataLength);
       const start = padded ? 1 : 0;
-      dataHead = Buffer.from(payload.subarray(start, start + Math.min(dataLength, BODY_HEAD_BYTES)));
+      dataHead = payload.subarray(start, start + Math.min(dataLength, BODY_HEAD_BYTES));
     } else if (type === Http2FrameType.Headers || type === Http2FrameType.PushPromise || type === Http2FrameType.Continuation) {
       let fragment = payload;
       if (type !== Http2FrameType.Continuation) {
