@@ -89,6 +89,8 @@ export class Http1Parser {
   private head: Head | undefined;
   private bodyBytes = 0;
   private readonly bodyHead = new BodyHead();
+  /** The current header block's first line was whole and HTTP's: it need not be looked at again. */
+  private firstLineChecked = false;
   /** Responses: the methods of requests not answered yet (a HEAD response has no body). */
   private readonly requestMethods: string[] = [];
 
@@ -120,7 +122,7 @@ export class Http1Parser {
     const state = this.state;
     // As tshark's HTTP dissector: once the first line is whole and is no request or status line, the
     // bytes are not HTTP (no desegmentation waits for a header block that will never come).
-    if (state.name === 'head' && this.firstLineIsNotHttp(data, p)) {
+    if (state.name === 'head' && !this.firstLineChecked && this.firstLineIsNotHttp(data, p)) {
       this.state = { name: 'not-http' };
       this.pending = Buffer.alloc(0);
       return data.length;
@@ -169,7 +171,9 @@ export class Http1Parser {
     const end = head.indexOf(0x0a);
     if (end < 0) return false;
     const line = head.toString('latin1', 0, end > 0 && head[end - 1] === 0x0d ? end - 1 : end);
-    return !STATUS_LINE.test(line) && !REQUEST_LINE.test(line);
+    if (!STATUS_LINE.test(line) && !REQUEST_LINE.test(line)) return true;
+    this.firstLineChecked = true;
+    return false;
   }
 
   /**
@@ -241,6 +245,7 @@ export class Http1Parser {
     const head = this.head;
     this.state = { name: 'head' };
     this.head = undefined;
+    this.firstLineChecked = false;
     if (head === undefined) return;
     const h = head.headers;
     const contentType = h.get('content-type');
