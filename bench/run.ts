@@ -273,6 +273,23 @@ function profileMode(mode: BenchMode, file: CorpusFile): void {
   for (const l of formatProfileRows(summary.stages, 12)) console.log(l);
 }
 
+/**
+ * (k)/(j) measured in pairs: each round times (j), then (k), each in a fresh process on its second pass (the
+ * first warms the JIT), and takes their ratio. This machine's speed drifts by tens of percent over minutes
+ * (seen: (j) 1.7 s to 3.7 s within one bench), so a ratio of neighbours is steadier than one of two medians
+ * taken minutes apart.
+ */
+function pairedDecryptionCost(file: CorpusFile, rounds: number): { ratios: number[]; median: number } {
+  const ratios: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    process.stderr.write(`  pairing (j) and (k), round ${i + 1} of ${rounds}…\n`);
+    const plain = runWorker(BenchMode.Pipeline, file, 2).secondsPerIteration[1]!;
+    const keyed = runWorker(BenchMode.PipelineKeys, file, 2).secondsPerIteration[1]!;
+    ratios.push(keyed / plain);
+  }
+  return { ratios, median: median(ratios) };
+}
+
 function progress(kind: string): (frames: number) => void {
   return (frames) => process.stderr.write(process.stderr.isTTY ? `\r  generating ${kind} corpus: ${frames} frames…` : `  generating ${kind} corpus: ${frames} frames\n`);
 }
@@ -323,6 +340,9 @@ async function main(): Promise<void> {
   const withKeys = results.find((r) => r.name.startsWith('(k)'));
   if (withoutKeys !== undefined && withKeys !== undefined) {
     console.log(`\ndecryption cost (k) / (j): ${(withKeys.medianSeconds / withoutKeys.medianSeconds).toFixed(2)}× the time of the same analysis without keys (target ≤ 2×)`);
+    const paired = pairedDecryptionCost(files.keyed!, iterations);
+    console.log(`decryption cost, paired: ${paired.median.toFixed(2)}× (median of ${paired.ratios.length} rounds of (j) then (k), ` +
+      `each a fresh process timed on its 2nd pass; rounds: ${paired.ratios.map((r) => r.toFixed(2)).join(' ')})`);
   }
   let tshark: TsharkResult | undefined;
   if (args.includes('--no-tshark')) {
@@ -366,7 +386,10 @@ async function main(): Promise<void> {
     if (!(Object.values(BenchMode) as string[]).includes(mode)) {
       throw new ConfigError(`--profile=${mode}: expected one of ${Object.values(BenchMode).join(', ')}`);
     }
-    profileMode(mode as BenchMode, files.plain);
+    // The decrypting mode is profiled on the keyed corpus, the only one with keys.
+    const keyedMode = mode === BenchMode.PipelineKeys;
+    if (keyedMode && files.keyed === undefined) throw new ConfigError(`--profile=${mode} needs the keyed corpus: add j or k to --only`);
+    profileMode(mode as BenchMode, keyedMode ? files.keyed! : files.plain);
   }
 }
 

@@ -58,6 +58,34 @@ function ownCopy(src: Buffer, from: number, length: number): Buffer {
   return out;
 }
 
+/** The largest PDU a pooled buffer holds: a TLS record header and the most ciphertext TLS allows (2^14 + 2048). */
+export const POOLED_PDU_BYTES = 5 + 16384 + 2048;
+/** Smaller PDUs are not worth pooling. */
+const MIN_POOLED_BYTES = 1024;
+
+/**
+ * Record buffers handed back after their record was parsed and nothing kept a view of them (a decrypted
+ * record's plaintext is a fresh buffer), lent again to the next PDU. With keys every application record is
+ * reassembled whole; a fresh 16 kB buffer per record cost more than its decryption's bookkeeping. Bounded:
+ * it holds at most `limit` buffers, however many connections lend from it.
+ */
+export class PduBufferPool {
+  private readonly free: Buffer[] = [];
+  constructor(private readonly limit = 16) {}
+
+  /** A buffer of `length` bytes: a pooled one when the size fits, else a fresh one. */
+  take(length: number): Buffer {
+    if (length < MIN_POOLED_BYTES || length > POOLED_PDU_BYTES) return Buffer.allocUnsafeSlow(length);
+    return (this.free.pop() ?? Buffer.allocUnsafeSlow(POOLED_PDU_BYTES)).subarray(0, length);
+  }
+
+  /** Hands back a buffer `take` lent; the caller keeps no view of it. Others are ignored. */
+  release(buf: Buffer): void {
+    if (buf.buffer.byteLength !== POOLED_PDU_BYTES || buf.byteOffset !== 0 || this.free.length >= this.limit) return;
+    this.free.push(Buffer.from(buf.buffer, 0, POOLED_PDU_BYTES));
+  }
+}
+
 /** True when [from, to) lies inside one range of `covered`. */
 function isCovered(covered: readonly number[], from: number, to: number): boolean {
   for (let i = 0; i < covered.length; i += 2) {
@@ -97,6 +125,9 @@ function cover(covered: number[], from: number, to: number): void {
  * const i = flow.indexAtOrBefore(pos);
  */
 export class PduFlow {
+  /** @param pool lends the buffers PDUs are reassembled in (shared by the flows of one analysis) */
+  constructor(private readonly pool = new PduBufferPool(0)) {}
+
   private base = 0;
   private started = false;
   private readonly pdus: Pdu[] = [];
@@ -141,6 +172,11 @@ export class PduFlow {
     return pdus[lo].start <= pos ? lo : -1;
   }
 
+  /** Hands back the bytes `takePduBytes` gave once their record was parsed and no view of them was kept. */
+  releaseBytes(bytes: Buffer): void {
+    this.pool.release(bytes);
+  }
+
   /** The PDU at index `i` of `indexAtOrBefore`. */
   at(i: number): Pdu {
     return this.pdus[i];
@@ -152,6 +188,16 @@ export class PduFlow {
    */
   add(start: number, end: number, entireSegment: boolean, keep: number, src: Buffer, from: number, length: number): void {
     const kept = Math.min(keep, length);
+    // A PDU of known length gets its whole buffer now (later segments write into it); one that waits for
+    // "one more segment" keeps only this part until then.
+    const total = entireSegment ? kept : Math.min(keep, end - start);
+    let data: Buffer;
+    if (total > kept) {
+      data = this.pool.take(total);
+      src.copy(data, 0, from, from + kept);
+    } else {
+      data = ownCopy(src, from, kept);
+    }
     const pdu: Pdu = {
       start,
       end,
@@ -159,7 +205,7 @@ export class PduFlow {
       complete: false,
       keep,
       fragments: kept > 0 ? [{ offset: 0, end: kept }] : [],
-      data: ownCopy(src, from, kept),
+      data,
       covered: [0, length],
     };
     const pdus = this.pdus;

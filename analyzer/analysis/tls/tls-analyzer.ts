@@ -39,7 +39,7 @@ import {
   offeredTicket,
 } from './decrypt/hello-extensions.js';
 import { ResumptionCache, SessionDecryption } from './decrypt/session-decryption.js';
-import { addPduBytes, PduFlow, takePduBytes } from './pdu-flow.js';
+import { addPduBytes, PduBufferPool, PduFlow, takePduBytes } from './pdu-flow.js';
 import { isSmtpReady220, isSmtpStartTlsCommand, routeByPorts, TLS_PORTS } from './tls-ports.js';
 import type { TlsPortRoute } from './tls-ports.js';
 
@@ -393,6 +393,8 @@ class FrameContext {
   needBytes = 0;
   /** Only the unfinished record's 5-byte header will be read again (application data, spec §4.2). */
   needHeaderOnly = false;
+  /** A parsed record's body may still be referenced (a plaintext handshake's fields): its buffer is not reused. */
+  keptViews = false;
   constructor(
     readonly input: TlsSegmentInput,
     readonly state: StreamState,
@@ -437,6 +439,8 @@ export function createTlsAnalyzer(options: TlsAnalyzerOptions = {}): TlsAnalyzer
   const keyLog = options.keyLog;
   const keepDecrypted = options.keepDecrypted ?? false;
   const resumption = new ResumptionCache();
+  // Buffers that complete records are reassembled in, reused once a record is parsed (pdu-flow.ts).
+  const pduBuffers = new PduBufferPool();
 
   function newStream(input: TlsSegmentInput): StreamState {
     const decision = routeByPorts(input.serverPort, input.srcPort, input.dstPort);
@@ -452,7 +456,7 @@ export function createTlsAnalyzer(options: TlsAnalyzerOptions = {}): TlsAnalyzer
         { ccsFrame: 0, pendingHandshake: undefined },
         { ccsFrame: 0, pendingHandshake: undefined },
       ],
-      flows: [new PduFlow(), new PduFlow()],
+      flows: [new PduFlow(pduBuffers), new PduFlow(pduBuffers)],
       dissectedRecords: false,
       serverHelloVersion: undefined,
       serverHelloSuite: undefined,
@@ -575,7 +579,11 @@ export function createTlsAnalyzer(options: TlsAnalyzerOptions = {}): TlsAnalyzer
         const bytes = takePduBytes(pdu);
         const total = pdu.end - pdu.start;
         if (dissect && bytes.length < total) parseBuffer(ctx, bytes, total, BufferKind.HeaderOnly);
-        else if (dissect) handOver(ctx, flow, bytes, pdu.start, segmentEnd);
+        else if (dissect) {
+          ctx.keptViews = false;
+          handOver(ctx, flow, bytes, pdu.start, segmentEnd);
+          if (!ctx.keptViews) flow.releaseBytes(bytes);
+        }
       }
       offset += length;
       pos += length;
@@ -714,6 +722,7 @@ export function createTlsAnalyzer(options: TlsAnalyzerOptions = {}): TlsAnalyzer
         // hello fields captured are reported); otherwise it reads none of its body (checked with tshark on
         // tls/21, tls/23, tls/24 and tls-bench/ cut at 60–200 bytes).
         if (type === ContentType.Handshake && v === TlsVersion.Tls13 && bodyStart < buf.length) {
+          ctx.keptViews = true;
           parseHandshakeRecord(ctx, buf.subarray(bodyStart), record, true);
         }
       }
@@ -738,6 +747,7 @@ export function createTlsAnalyzer(options: TlsAnalyzerOptions = {}): TlsAnalyzer
         parseAlert(ctx, body);
         break;
       case ContentType.Handshake:
+        if (plain === undefined) ctx.keptViews = true;
         parseHandshakeRecord(ctx, body, record, false, plain !== undefined);
         break;
       case ContentType.ApplicationData:

@@ -18,20 +18,35 @@ export type DecryptResult =
 /** TLS 1.3 records carry at most 2^14 + 256 bytes of ciphertext (RFC 8446 §5.2). */
 const MAX_CIPHERTEXT = 16384 + 2048;
 
+/** The 8-byte big-endian sequence number, written at `at` into `out`. */
+function writeSeq(out: Buffer, at: number, seq: number): void {
+  out.writeUInt32BE(Math.floor(seq / 2 ** 32), at);
+  out.writeUInt32BE(seq >>> 0, at + 4);
+}
+
 /** The 8-byte big-endian sequence number. */
 function seqBytes(seq: number): Buffer {
   const out = Buffer.alloc(8);
-  out.writeUInt32BE(Math.floor(seq / 2 ** 32), 0);
-  out.writeUInt32BE(seq >>> 0, 4);
+  writeSeq(out, 0, seq);
   return out;
 }
 
-/** The IV XOR the left-padded sequence number (RFC 8446 §5.3, RFC 7905 §2). */
-function xorNonce(iv: Buffer, seq: number): Buffer {
-  const nonce = Buffer.from(iv);
-  const s = seqBytes(seq);
-  for (let i = 0; i < 8; i++) nonce[nonce.length - 8 + i]! ^= s[i]!;
+/** The IV XOR the left-padded sequence number (RFC 8446 §5.3, RFC 7905 §2), into `nonce` (the IV's length). */
+function xorNonceInto(nonce: Buffer, iv: Buffer, seq: number): Buffer {
+  iv.copy(nonce, 0);
+  const n = nonce.length;
+  const hi = Math.floor(seq / 2 ** 32);
+  const lo = seq >>> 0;
+  for (let i = 0; i < 4; i++) {
+    nonce[n - 8 + i]! ^= (hi >>> (24 - 8 * i)) & 0xff;
+    nonce[n - 4 + i]! ^= (lo >>> (24 - 8 * i)) & 0xff;
+  }
   return nonce;
+}
+
+/** The IV XOR the left-padded sequence number, a new buffer. */
+function xorNonce(iv: Buffer, seq: number): Buffer {
+  return xorNonceInto(Buffer.alloc(iv.length), iv, seq);
 }
 
 /** A stream cipher's output and its (for AEAD always empty) final block, without copying the first. */
@@ -48,6 +63,13 @@ export class RecordDecryptor {
   seq = 0;
   /** Records that decrypted. */
   decrypted = 0;
+  /**
+   * Scratch for each record's nonce and additional data: node:crypto copies both when given them, so one
+   * buffer of each serves every record (two allocations fewer per record).
+   */
+  private readonly nonce: Buffer;
+  private readonly aad12 = Buffer.alloc(13);
+  private readonly aad13 = Buffer.alloc(5);
 
   /**
    * @param params the suite's parameters
@@ -58,7 +80,9 @@ export class RecordDecryptor {
     readonly params: CipherParams,
     readonly keys: DirectionKeys,
     readonly encryptThenMac = false,
-  ) {}
+  ) {
+    this.nonce = Buffer.alloc(params.tls13 || params.protection === 'chacha20-poly1305' ? keys.iv.length : keys.iv.length + 8);
+  }
 
   /**
    * Decrypts one record body; `type` and `version` are the record header's.
@@ -108,10 +132,13 @@ export class RecordDecryptor {
   private decryptTls13(type: number, version: number, body: Buffer, seq: number): DecryptResult {
     const tagLength = this.params.tagLength;
     if (body.length < tagLength + 1 || body.length > MAX_CIPHERTEXT) return { ok: false, reason: 'length' };
-    const aad = Buffer.of(type, version >> 8, version & 0xff, body.length >> 8, body.length & 0xff);
+    const aad = this.aad13;
+    aad[0] = type;
+    aad.writeUInt16BE(version, 1);
+    aad.writeUInt16BE(body.length, 3);
     const ciphertext = body.subarray(0, body.length - tagLength);
     const tag = body.subarray(body.length - tagLength);
-    const inner = this.aeadOpen(xorNonce(this.keys.iv, seq), aad, ciphertext, tag);
+    const inner = this.aeadOpen(xorNonceInto(this.nonce, this.keys.iv, seq), aad, ciphertext, tag);
     // RFC 8446 §5.4: the content type is the last non-zero byte; zeros after it are padding.
     let end = inner.length - 1;
     while (end >= 0 && inner[end] === 0) end--;
@@ -123,11 +150,19 @@ export class RecordDecryptor {
     const { protection, tagLength } = this.params;
     const explicit = protection === 'chacha20-poly1305' ? 0 : 8;
     if (body.length < explicit + tagLength) return { ok: false, reason: 'length' };
-    const nonce =
-      explicit === 0 ? xorNonce(this.keys.iv, seq) : Buffer.concat([this.keys.iv, body.subarray(0, explicit)]);
+    const nonce = this.nonce;
+    if (explicit === 0) xorNonceInto(nonce, this.keys.iv, seq);
+    else {
+      this.keys.iv.copy(nonce, 0);
+      body.copy(nonce, this.keys.iv.length, 0, explicit);
+    }
     const ciphertext = body.subarray(explicit, body.length - tagLength);
     const tag = body.subarray(body.length - tagLength);
-    const aad = Buffer.concat([seqBytes(seq), Buffer.of(type, version >> 8, version & 0xff, ciphertext.length >> 8, ciphertext.length & 0xff)]);
+    const aad = this.aad12;
+    writeSeq(aad, 0, seq);
+    aad[8] = type;
+    aad.writeUInt16BE(version, 9);
+    aad.writeUInt16BE(ciphertext.length, 11);
     return { ok: true, type, plaintext: this.aeadOpen(nonce, aad, ciphertext, tag) };
   }
 

@@ -42,6 +42,8 @@ export class SessionDecryption {
   private encryptThenMac = false;
   private tls13 = false;
   private masterSecret: Buffer | undefined;
+  /** TLS 1.2: both sides' keys, made at the first ChangeCipherSpec; a new hello forgets them. */
+  private tls12KeyBlock: ReturnType<typeof tls12Keys> | undefined;
   /** TLS 1.3: the current traffic secret of [client, server], for KeyUpdate. */
   private readonly trafficSecrets: [Buffer | undefined, Buffer | undefined] = [undefined, undefined];
   /** The decryptor of [client, server] records, once that side changed cipher and its keys are known. */
@@ -81,6 +83,7 @@ export class SessionDecryption {
 
   /** A ClientHello (the last one counts, after a HelloRetryRequest too). Views are copied. */
   onClientHello(random: Buffer | undefined, sessionId: Buffer | undefined, ticket: Buffer | undefined): void {
+    this.tls12KeyBlock = undefined;
     if (random !== undefined && random.length === 32) this.clientRandom = Buffer.from(random);
     this.clientSessionId = sessionId === undefined ? undefined : Buffer.from(sessionId);
     this.clientTicket = ticket === undefined ? undefined : Buffer.from(ticket);
@@ -88,6 +91,7 @@ export class SessionDecryption {
 
   /** A ServerHello that is not a HelloRetryRequest. */
   onServerHello(random: Buffer | undefined, sessionId: Buffer | undefined, suite: number | undefined, version: number, encryptThenMac: boolean): void {
+    this.tls12KeyBlock = undefined;
     if (random !== undefined && random.length === 32) this.serverRandom = Buffer.from(random);
     this.serverSessionId = sessionId === undefined ? undefined : Buffer.from(sessionId);
     this.encryptThenMac = encryptThenMac;
@@ -155,7 +159,8 @@ export class SessionDecryption {
       this.noteMissingKey();
       return;
     }
-    const keys = tls12Keys(params, master, this.clientRandom, this.serverRandom);
+    // One key block holds both sides' keys: the second ChangeCipherSpec reuses the first one's.
+    const keys = (this.tls12KeyBlock ??= tls12Keys(params, master, this.clientRandom, this.serverRandom));
     this.decryptors[side] = new RecordDecryptor(params, side === 0 ? keys.client : keys.server, this.encryptThenMac);
   }
 
