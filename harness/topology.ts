@@ -99,7 +99,8 @@ function checkOptions(options: TopologyOptions): { runId: string; mtu: number } 
     throw new ConfigError(`topology mtu must be an integer between 1280 and 9000 (got ${mtu}); IPv6 needs at least 1280`);
   }
   for (const [key, value] of Object.entries(options.sysctls ?? {})) {
-    if (!/^[a-z0-9_.]+$/.test(key) || /[\s=]/.test(value)) {
+    // A value is one word, or words separated by single spaces (tcp_rmem/tcp_wmem take three numbers).
+    if (!/^[a-z0-9_.]+$/.test(key) || !/^[^\s=]+(?: [^\s=]+)*$/.test(value)) {
       throw new ConfigError(`topology sysctl "${key}=${value}" is not a valid sysctl name/value pair`);
     }
   }

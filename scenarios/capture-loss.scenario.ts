@@ -2,8 +2,9 @@
  * capture-loss: the 15th server→client data segment is delivered but left out of the capture, as when
  * the capturing host drops it. Capture point: client side: the next segment is "previous segment not
  * captured" and the client's ACK covering the hidden bytes is "ACKed unseen segment"; nothing is
- * retransmitted because nothing was lost. Tail loss probes are off: on a busy machine the ACKs can come
- * late enough for a probe to resend the last segment, a Retransmission no loss caused.
+ * retransmitted because nothing was lost. The `reproducible` preset turns tail loss probes off (on a busy
+ * machine the ACKs can come late enough for a probe to resend the last segment, a Retransmission no loss
+ * caused) and pins Reno, fixed buffers and quick ACKs, so a replay gives the same counts.
  */
 import { defineScenario } from '../harness/scenario/define-scenario.js';
 import { count } from '../harness/scenario/expect.js';
@@ -14,7 +15,7 @@ import { at, client } from '../harness/scenario/timeline.js';
 export default defineScenario({
   name: 'capture-loss',
   description: 'hide one delivered server data segment from the capture',
-  topology: { rttMs: 20, tcp: { tlp: false } },
+  topology: { rttMs: 20, preset: 'reproducible' },
   capture: 'client',
   impair: { downlink: [captureDrop(isDataSegment, { nth: 15 })] },
   timeline: [at(0, client.get('/bytes/128k')), at('+0', client.close('fin'))],

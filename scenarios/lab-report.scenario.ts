@@ -9,6 +9,11 @@
  * arrives within Wireshark's 20 ms of the client's last dup ACK: Fast Retransmission, as the report saw.
  * Receive-buffer autotuning is off so the client's window stops growing after slow start; a growing
  * window would turn its duplicate ACKs into Window Updates (spec §6 A5 comes before A8b).
+ * Pinned for replay (the same counts when impairments.jsonl is replayed): Reno, whose flight grows by
+ * ACKs counted (cubic by wall-clock time, BBR by measured rate); quick ACKs, so the ACK count does not
+ * follow the delayed-ACK timer; a 4 MiB send buffer, so each response is written whole and its
+ * segmentation does not follow the server's write timing; the duplicate copied inside the first
+ * loss's hole, where the client's ACK cannot cover it (Retransmission, never a timing-dependent Spurious).
  */
 import { defineScenario } from '../harness/scenario/define-scenario.js';
 import { before, count, exactly, parallel, requests, sameConnection, teardown, tls } from '../harness/scenario/expect.js';
@@ -23,7 +28,7 @@ import { at, client } from '../harness/scenario/timeline.js';
 export default defineScenario({
   name: 'lab-report',
   description: "the report's page load: 175 ms RTT, MSS 1400, dual connection, loss, reordering, duplicates",
-  topology: { rttMs: 175, mss: 1400, sysctls: { 'net.ipv4.tcp_moderate_rcvbuf': '0' } },
+  topology: { rttMs: 175, mss: 1400, tcp: { congestionControl: 'reno', delayedAck: false }, sysctls: { 'net.ipv4.tcp_moderate_rcvbuf': '0', 'net.ipv4.tcp_wmem': '4096 4194304 4194304' } },
   capture: 'client',
   tls: { version: 'TLS 1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256' },
   impair: {
@@ -32,7 +37,7 @@ export default defineScenario({
       reorder({ hold: 1, after: 1, nth: 120, match: isDataSegment }),
       captureDrop(isDataSegment, { nth: 160 }),
       rate({ kbps: 2000, queuePackets: 1000 }),
-      duplicate({ nth: 200, match: isDataSegment }),
+      duplicate({ nth: 60, match: isDataSegment }),
     ],
   },
   timeline: [at(0, client.page({ connections: 2, spareClose: 'fin-then-rst' })), at('+300ms', client.close('fin'))],

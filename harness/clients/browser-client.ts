@@ -40,8 +40,11 @@ export function findPageResources(html: string): string[] {
   return paths;
 }
 
+/** Gap between the SYNs of the connections a page load opens together. */
+const SYN_STAGGER_MS = 1;
+
 /**
- * Loads the lab page like a browser: opens `connections` TLS connections at the same moment, fetches
+ * Loads the lab page like a browser: opens `connections` TLS connections together (SYNs 1 ms apart), fetches
  * the page and then each `src` resource on the first, and closes the spares with `spareClose`.
  * @example
  * const load = await loadLabPage({ host, port, ca: cert });
@@ -49,7 +52,17 @@ export function findPageResources(html: string): string[] {
  */
 export async function loadLabPage(options: LoadLabPageOptions): Promise<PageLoadResult> {
   const count = options.connections ?? 2;
-  const opened = await Promise.all(Array.from({ length: count }, () => openLabConnection(options)));
+  const opening: Promise<LabConnection>[] = [];
+  for (let i = 0; i < count; i++) {
+    // Each SYN leaves 1 ms after the previous one. Connects made in the same instant reach the wire in
+    // either order, and impairment replay numbers connections by SYN order, so "the connection that
+    // carried the page" would swap between a run and its replay. 1 ms keeps them parallel by any measure.
+    if (i > 0) await new Promise((r) => setTimeout(r, SYN_STAGGER_MS));
+    const connecting = openLabConnection(options);
+    connecting.catch(() => {}); // seen by Promise.all below; this only keeps a failure from being "unhandled" meanwhile
+    opening.push(connecting);
+  }
+  const opened = await Promise.all(opening);
   const main = opened[0]!;
   const spares = opened.slice(1);
   const resources: { path: string; status: number; bytes: number; durationMs: number }[] = [];

@@ -21,7 +21,16 @@ export interface TcpBehaviour {
   readonly initialCwnd?: number;
   /** net.ipv4.tcp_congestion_control, e.g. 'cubic' or 'reno' (must be allowed in namespaces on the host). */
   readonly congestionControl?: string;
+  /**
+   * true = send and receive buffers are 4 MiB from the first byte and receive-buffer autotuning is off
+   * (tcp_rmem/tcp_wmem "4096 4194304 4194304", tcp_moderate_rcvbuf 0): the advertised window and the
+   * sender's flight no longer follow how fast the applications happen to read and write.
+   */
+  readonly fixedBuffers?: boolean;
 }
+
+/** Buffer sizes of `fixedBuffers` (min, default, max bytes): the default is the maximum. */
+const FIXED_BUFFERS = '4096 4194304 4194304';
 
 /**
  * Named presets. `deterministic-loss`: one dropped segment is always recovered the classic way (RFC 5681
@@ -29,10 +38,17 @@ export interface TcpBehaviour {
  * Linux may resend after the first dup ACK once three segments are SACKed (RFC 6675), RACK resends on
  * timing and a tail loss probe resends the last segment: Wireshark then says Out-Of-Order or
  * Retransmission. Quick ACKs make every segment draw its dup ACK at once. Congestion control stays the
- * pinned default (cubic, or the host's choice where namespaces may not pick it): loss recovery does not depend on it.
+ * pinned default (cubic, or the host's choice where namespaces may not pick it).
+ *
+ * `reproducible`: deterministic-loss, and the same counts run after run (what impairment replay
+ * needs). How many segments follow the hole, hence how many dup ACKs, is the sender's flight: Reno
+ * grows it by ACKs counted, while cubic grows it with wall-clock time since the last loss and BBR
+ * (the host's choice where cubic is not allowed in namespaces) paces by measured bandwidth, so their
+ * flights shift with scheduling jitter. Fixed buffers keep window updates and send-buffer stalls out of it.
  */
 export const TCP_PRESETS = {
   'deterministic-loss': { sack: false, rack: false, tlp: false, ecn: false, delayedAck: false, initialCwnd: 10 },
+  'reproducible': { sack: false, rack: false, tlp: false, ecn: false, delayedAck: false, initialCwnd: 10, congestionControl: 'reno', fixedBuffers: true },
 } as const satisfies Record<string, TcpBehaviour>;
 
 /** A preset's name. */
@@ -58,7 +74,7 @@ export function resolveTcpBehaviour(preset: TcpPreset | undefined, tcp: TcpBehav
   const b: TcpBehaviour = { ...(preset === undefined ? {} : TCP_PRESETS[preset]), ...tcp };
   const sysctls: Record<string, string> = {};
   const route: { quickack?: boolean; initcwnd?: number } = {};
-  for (const key of ['sack', 'rack', 'tlp', 'ecn', 'delayedAck'] as const) {
+  for (const key of ['sack', 'rack', 'tlp', 'ecn', 'delayedAck', 'fixedBuffers'] as const) {
     if (b[key] !== undefined && typeof b[key] !== 'boolean') throw new ConfigError(`topology.tcp.${key} must be true or false (got ${String(b[key])})`);
   }
   if (b.sack !== undefined) {
@@ -71,6 +87,11 @@ export function resolveTcpBehaviour(preset: TcpPreset | undefined, tcp: TcpBehav
   if (b.congestionControl !== undefined) {
     if (!/^[a-z0-9_]+$/.test(b.congestionControl)) throw new ConfigError(`topology.tcp.congestionControl "${b.congestionControl}": expected a name such as cubic or reno`);
     sysctls['net.ipv4.tcp_congestion_control'] = b.congestionControl;
+  }
+  if (b.fixedBuffers === true) {
+    sysctls['net.ipv4.tcp_rmem'] = FIXED_BUFFERS;
+    sysctls['net.ipv4.tcp_wmem'] = FIXED_BUFFERS;
+    sysctls['net.ipv4.tcp_moderate_rcvbuf'] = '0';
   }
   if (b.delayedAck === false) route.quickack = true;
   if (b.initialCwnd !== undefined) {
