@@ -70,6 +70,15 @@ export function stop(s: DecodeState, off: number, end: number): void {
   s.payloadEnd = end;
 }
 
+/**
+ * The bytes from `off` to `end` as they were on the wire (tshark's reported length): `end − off`,
+ * plus what the snapshot cut off when `end` is the end of the captured frame.
+ */
+export function reportedLength(s: DecodeState, off: number, end: number): number {
+  const cut = s.data === s.frame.data && end === s.data.length ? s.frame.originalLength - s.data.length : 0;
+  return end - off + (cut > 0 ? cut : 0);
+}
+
 /** Records a layer that we do not follow and stops there. */
 export function unsupported(s: DecodeState, layer: string, off: number, end: number, what: string): void {
   addIssue(s, 'unsupported-layer', layer, off, what);

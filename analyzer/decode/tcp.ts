@@ -40,9 +40,12 @@ function push(sink: IssueSink, issue: DecodeIssue): void {
 /**
  * Decodes the TCP header at `off`. `end` bounds the captured bytes of the IP payload and
  * `announcedLength` is the payload length the IP header claims (Wireshark's tcp.len uses it).
- * Returns undefined, with an issue in `sink`, when there is no usable header: fewer than 20
- * captured bytes, a data offset below 5 words, or a header longer than the announced payload
- * (Wireshark does no analysis then). Options cut by the capture are decoded as far as they go.
+ * Returns undefined, with an issue in `sink`, when fewer than 16 bytes were captured. Two impossible
+ * data offsets still give a header, as tshark still numbers the stream: one below 5 words (a
+ * `protocol-error` issue; tshark analyses the segment from the fixed fields, so segmentLength is the
+ * payload minus that short header, and there are no options or payload), and one longer than the
+ * announced payload (a `bad-length` issue; segmentLength is negative and tshark does no analysis).
+ * Options cut by the capture are decoded as far as they go.
  */
 export function decodeTcpHeader(
   d: Buffer,
@@ -62,14 +65,15 @@ export function decodeTcpHeader(
   }
   const headerLength = (d[off + 12]! >> 4) * 4;
   if (headerLength < 20) {
-    push(sink, { code: 'bad-length', layer: 'tcp', offset: off,
+    push(sink, { code: 'protocol-error', layer: 'tcp', offset: off,
       message: `frame ${frameIndex}: tcp data offset ${headerLength} bytes is below the 20-byte minimum` });
-    return undefined;
+    const fixedEnd = Math.min(end, off + 20);
+    return fixedFieldsOnly(d, off, fixedEnd, available, headerLength, announcedLength - headerLength);
   }
   if (headerLength > announcedLength) {
     push(sink, { code: 'bad-length', layer: 'tcp', offset: off,
       message: `frame ${frameIndex}: tcp data offset ${headerLength} bytes exceeds the ${announcedLength}-byte ip payload` });
-    return undefined;
+    return fixedFieldsOnly(d, off, Math.min(end, off + headerLength), available, headerLength, announcedLength - headerLength);
   }
   let headerEnd = off + headerLength;
   if (headerEnd > end) {
@@ -92,6 +96,23 @@ export function decodeTcpHeader(
     available >= 20 ? u16be(d, off + 18) : 0,
     options,
     announcedLength - headerLength,
+  );
+}
+
+/** A header of which only the fixed fields count: no options, no payload. */
+function fixedFieldsOnly(
+  d: Buffer, off: number, headerEnd: number, available: number, headerLength: number, segmentLength: number,
+): TcpHeader {
+  return new TcpView(
+    d, off, headerEnd, headerEnd,
+    u16be(d, off), u16be(d, off + 2), u32be(d, off + 4), u32be(d, off + 8),
+    headerLength,
+    ((d[off + 12]! & 0x0f) << 8) | d[off + 13]!,
+    u16be(d, off + 14),
+    available >= 18 ? u16be(d, off + 16) : 0,
+    available >= 20 ? u16be(d, off + 18) : 0,
+    NO_OPTIONS,
+    segmentLength,
   );
 }
 

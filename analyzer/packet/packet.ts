@@ -61,6 +61,8 @@ export type DecodeIssueCode =
   | 'bad-length'
   | 'bad-option'
   | 'bad-fragment'
+  // A field with an impossible value that tshark reports as a protocol error, not a malformed packet.
+  | 'protocol-error'
   | 'unsupported-layer';
 
 /** A problem found while decoding one frame. */
@@ -85,7 +87,7 @@ export function isCaptureLimited(issue: DecodeIssue, frame: Frame): boolean {
 
 /** True for an issue tshark counts as `_ws.malformed`: damage, not a layer we skip or a snapshot cut. */
 export function isMalformedIssue(issue: DecodeIssue, frame: Frame): boolean {
-  return issue.code !== 'unsupported-layer' && !isCaptureLimited(issue, frame);
+  return issue.code !== 'unsupported-layer' && issue.code !== 'protocol-error' && !isCaptureLimited(issue, frame);
 }
 
 /** Common shape of every decoded header. */
@@ -187,7 +189,8 @@ export interface TcpHeader extends Layer {
   readonly options: TcpOptions;
   /**
    * Segment length as Wireshark counts it: the IP payload length announced by the IP header
-   * minus the TCP header length. May exceed payload.length when the snaplen cut the frame.
+   * minus the TCP header length. May exceed payload.length when the snaplen cut the frame, and is
+   * negative when the header is longer than the announced payload (tshark's "Short segment").
    */
   readonly segmentLength: number;
 }

@@ -53,9 +53,10 @@ function ours(a: TcpFrameAnalysis, streamCompleteness: number): Record<string, u
     dup_ack_frame: a.dupAckFrame ?? null,
     completeness: streamCompleteness,
     seq: a.relSeq,
-    ack: a.relAck,
-    tcp_len: a.len,
-    win: a.windowScaled,
+    // tshark shows no ack or window below a data offset of 5 words, and no length for a short segment.
+    ack: a.bogusHeaderLength ? null : a.relAck,
+    tcp_len: a.shortSegment ? null : a.len,
+    win: a.bogusHeaderLength ? null : a.windowScaled,
   };
 }
 
@@ -157,7 +158,7 @@ function oursExtra(a: TcpFrameAnalysis): Record<string, string> {
     'tcp.connection.fin_passive': a.finRole === 'passive' ? '1' : '',
     'tcp.analysis.rto': seconds(a.rtoNs),
     'tcp.analysis.rto_frame': str(a.rtoFrame),
-    'tcp.nxtseq': String(a.nextSeq),
+    'tcp.nxtseq': a.shortSegment || a.bogusHeaderLength ? '' : String(a.nextSeq),
   };
 }
 

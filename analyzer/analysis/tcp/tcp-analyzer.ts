@@ -49,6 +49,17 @@ export interface TcpFrameAnalysis {
    * segment's length is unknown, so, as in tshark, it is numbered but not analysed.
    */
   readonly inFragment: boolean;
+  /**
+   * The TCP header is longer than the IP payload (tshark's "Short segment"): numbered, with raw
+   * seq/ack and the window shown, but no length and no analysis.
+   */
+  readonly shortSegment: boolean;
+  /**
+   * The TCP data offset is below 5 words: tshark analyses the segment (its length is the IP payload
+   * less that offset) but stops right after, so the frame shows only stream, seq and length, and
+   * adds nothing to completeness, FIN role, iRTT or window scaling.
+   */
+  readonly bogusHeaderLength: boolean;
   /** TCP header flag bits (TcpFlag). */
   readonly tcpFlags: number;
   readonly srcPort: number;
@@ -112,6 +123,8 @@ class FrameResult implements TcpFrameAnalysis {
   direction: 0 | 1 = 0;
   inError = false;
   inFragment = false;
+  shortSegment = false;
+  bogusHeaderLength = false;
   tcpFlags = 0;
   srcPort = 0;
   dstPort = 0;
@@ -275,8 +288,12 @@ class Analyzer implements TcpAnalyzer {
     }
     const tcp = p.tcp;
     const seglen = tcp.segmentLength;
-    // A data offset below 5 words or an IP length shorter than the TCP header stops tshark's dissection.
-    if (tcp.headerLength < 20 || seglen < 0) return undefined;
+    // An IP payload shorter than the TCP header gives tshark no segment length to analyse.
+    if (seglen < 0) {
+      const s = this.pushUnanalysed(p, p.ip, tcp, 'shortSegment');
+      this.releaseAddresses();
+      return s;
+    }
     const r = this.analyze(p, p.ip, tcp, seglen);
     this.releaseAddresses();
     return r;
@@ -387,9 +404,13 @@ class Analyzer implements TcpAnalyzer {
     return c;
   }
 
-  /** TCP quoted in an ICMP error: gets the stream of its connection, changes no state (spec §1). */
-  /** Numbers a TCP header that cannot be analysed (quoted in an ICMP error, or heading a lone IP fragment). */
-  private pushUnanalysed(p: Packet, ip: IpHeader, tcp: TcpHeader, why: 'inError' | 'inFragment'): TcpFrameAnalysis {
+  /**
+   * Numbers a TCP header that cannot be analysed (quoted in an ICMP error, heading a lone IP fragment,
+   * or longer than its IP payload); it changes no state (spec §1).
+   */
+  private pushUnanalysed(
+    p: Packet, ip: IpHeader, tcp: TcpHeader, why: 'inError' | 'inFragment' | 'shortSegment',
+  ): TcpFrameAnalysis {
     this.locateAddresses(ip);
     const conv = this.lookup(tcp.srcPort, tcp.dstPort, p.frame.index, p.frame.timestampNs);
     const r = new FrameResult(conv);
@@ -403,10 +424,17 @@ class Analyzer implements TcpAnalyzer {
     r.tcpFlags = tcp.flags;
     r.srcPort = tcp.srcPort;
     r.dstPort = tcp.dstPort;
+    r.completenessShown = conv.completeness;
+    if (why === 'shortSegment') {
+      // tshark makes the numbers relative only for a segment it analyses; the window it still scales.
+      r.relSeq = tcp.seq;
+      r.relAck = tcp.ack;
+      showWindow(r, fwd, tcp.flags, tcp.windowRaw);
+      return r;
+    }
     r.relSeq = fwd.baseSet ? (tcp.seq - fwd.baseSeq) >>> 0 : tcp.seq;
     r.relAck = (tcp.flags & ACK) !== 0 && rev.baseSet ? (tcp.ack - rev.baseSeq) >>> 0 : tcp.ack;
     r.windowScaled = tcp.windowRaw;
-    r.completenessShown = conv.completeness;
     return r;
   }
 
@@ -632,6 +660,29 @@ class Analyzer implements TcpAnalyzer {
     }
     fwd.sackBlocks = tcp.options.sackBlocks;
 
+    // ---- Per-frame fields.
+    r.frame = frame;
+    r.stream = conv.stream;
+    r.direction = dir;
+    r.tcpFlags = fl;
+    r.srcPort = tcp.srcPort;
+    r.dstPort = tcp.dstPort;
+    r.len = seglen;
+    r.relSeq = (seq - fwd.baseSeq) >>> 0;
+    r.relAck = (fl & ACK) !== 0 ? (ack - rev.baseSeq) >>> 0 : ack;
+    r.nextSeq = (r.relSeq + seglen + synOrFin) >>> 0;
+
+    // A data offset below 5 words: tshark gives up right after the analysis above, before the ack,
+    // flags, options and analysis tree, so the rest (FIN role, window, completeness, iRTT, scaling,
+    // Fast Open) neither happens nor shows.
+    if (tcp.headerLength < 20) {
+      r.bogusHeaderLength = true;
+      r.windowScaled = win;
+      hideSequenceAnalysis(r);
+      this.account(conv, r, dir, seq, ack, seglen, now, tsNs);
+      return r;
+    }
+
     // ---- FIN role (spec §10): the first side to send a FIN initiates the close.
     if ((fl & FIN) !== 0) {
       if (!rev.closingInitiator) {
@@ -643,14 +694,7 @@ class Analyzer implements TcpAnalyzer {
     }
 
     // ---- Displayed window (spec §3): scaled with the shift known *before* this frame's options.
-    if ((fl & SYN) === 0) {
-      // A shift (0…MAX_WINDOW_SHIFT) as `1 << shift`: exact, and unlike `2 ** shift` no Math.pow
-      // call, which profiled as the costliest line of this function.
-      r.windowScaled = fwd.winScale >= 0 ? win * (1 << fwd.winScale) : win;
-      r.scaleFactor = fwd.winScale >= 0 ? 1 << fwd.winScale : fwd.winScale;
-    } else {
-      r.windowScaled = win;
-    }
+    showWindow(r, fwd, fl, win);
     const ws = tcp.options.windowScale;
     if (ws !== undefined) fwd.winScale = ws > MAX_WINDOW_SHIFT ? MAX_WINDOW_SHIFT : ws;
 
@@ -689,18 +733,6 @@ class Analyzer implements TcpAnalyzer {
         fwd.winScale = SCALE_NONE;
       }
     }
-
-    // ---- Per-frame fields.
-    r.frame = frame;
-    r.stream = conv.stream;
-    r.direction = dir;
-    r.tcpFlags = fl;
-    r.srcPort = tcp.srcPort;
-    r.dstPort = tcp.dstPort;
-    r.len = seglen;
-    r.relSeq = (seq - fwd.baseSeq) >>> 0;
-    r.relAck = (fl & ACK) !== 0 ? (ack - rev.baseSeq) >>> 0 : ack;
-    r.nextSeq = (r.relSeq + seglen + synOrFin) >>> 0;
 
     // TCP Fast Open (RFC 7413 §4.2): a SYN with a cookie; a SYN-ACK whose ack covers more than
     // the SYN accepted the SYN's data, one acking only the SYN after a SYN with data ignored it.
@@ -798,6 +830,8 @@ class Analyzer implements TcpAnalyzer {
         if ((flags & (1 << bit)) !== 0) counts[FLAG_BIT_IDS[bit]!]++;
       }
     }
+    // tshark stops before the connection items of a frame with a data offset below 5 words.
+    if (r.bogusHeaderLength) return;
     if ((fl & SYN) !== 0) {
       if ((fl & ACK) === 0) {
         counts['tcp.connection.syn']++;
@@ -861,10 +895,18 @@ class Analyzer implements TcpAnalyzer {
   }
 }
 
-/**
- * Bytes in flight, payload-based method (4.0 default; spec §6 B1.6): highest end minus lowest
- * start of the sender's unacked segments, less the peer's last SACK blocks.
- */
+/** tcp.window_size and its scale factor (spec §3): a SYN's window is never scaled and has no factor. */
+function showWindow(r: FrameResult, fwd: Flow, fl: number, win: number): void {
+  if ((fl & SYN) === 0) {
+    // A shift (0…MAX_WINDOW_SHIFT) as `1 << shift`: exact, and unlike `2 ** shift` no Math.pow
+    // call, which profiled as the costliest line of the analysis.
+    r.windowScaled = fwd.winScale >= 0 ? win * (1 << fwd.winScale) : win;
+    r.scaleFactor = fwd.winScale >= 0 ? 1 << fwd.winScale : fwd.winScale;
+  } else {
+    r.windowScaled = win;
+  }
+}
+
 /** Clears what tshark shows in the SEQ/ACK analysis tree of a frame. */
 function hideSequenceAnalysis(r: FrameResult): void {
   // The SYN-ACK's Fast Open verdicts come before the options in tshark, so they stay (synth/s08 at 54 bytes).
@@ -879,6 +921,10 @@ function hideSequenceAnalysis(r: FrameResult): void {
   r.rtoFrame = undefined;
 }
 
+/**
+ * Bytes in flight, payload-based method (4.0 default; spec §6 B1.6): highest end minus lowest
+ * start of the sender's unacked segments, less the peer's last SACK blocks.
+ */
 function bytesInFlight(fwd: Flow, rev: Flow, synOrFin: number): number | undefined {
   const ual = fwd.unacked;
   ual.span(fwd.baseSeq);

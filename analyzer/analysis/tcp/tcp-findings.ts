@@ -11,12 +11,13 @@ import type { TcpFrameAnalysis } from './tcp-analyzer.js';
  * The expert items tshark 4.0 raises on this frame: the connection chats/notes (SYN, SYN-ACK,
  * FIN, RST, FIN active/passive) first, then the analysis flags in `tcp.analysis.*` name order.
  * A fast or spurious retransmission also yields `tcp.analysis.retransmission` (spec §7), so
- * counting findings by id matches `tshark -Y <id>`. Frames quoted in ICMP errors yield none.
+ * counting findings by id matches `tshark -Y <id>`. Frames quoted in ICMP errors, heading a lone
+ * fragment or with an impossible data offset yield none.
  * @example tcpFindings(analyzer.push(packet)!).map((f) => f.id) // ['tcp.analysis.duplicate_ack']
  */
 export function tcpFindings(a: TcpFrameAnalysis): Finding[] {
   const out: Finding[] = [];
-  if (a.inError || a.inFragment) return out;
+  if (a.inError || a.inFragment || a.shortSegment || a.bogusHeaderLength) return out;
   const { frame, stream } = a;
   const fl = a.tcpFlags;
   if ((fl & TcpFlag.Syn) !== 0) {

@@ -3,7 +3,7 @@
  * Pure; imports only packet/ and decode/.
  */
 import { u16be } from '../../packet/byte-reader.js';
-import { addIssue, stop, truncated, type DecodeState } from '../decode-state.js';
+import { addIssue, reportedLength, stop, truncated, type DecodeState } from '../decode-state.js';
 import { dissectIpProtocol } from '../dissector-table.js';
 import { Ipv4View } from '../header-views.js';
 import { enterIp, setIp } from './ip.js';
@@ -40,7 +40,9 @@ export function dissectIpv4(s: DecodeState, off: number, end: number): void {
   const fragmentOffset = (flagsFrag & 0x1fff) * 8;
   const protocol = d[off + 9]!;
   const payloadEnd = Math.min(end, off + totalLength);
-  const payloadLength = totalLength - headerLength;
+  // tshark only ever shortens a datagram to its total length: one claiming more than was on the wire
+  // ends with the frame.
+  const payloadLength = Math.min(totalLength, reportedLength(s, off, end)) - headerLength;
   s.layers.push('ipv4');
   setIp(
     s,

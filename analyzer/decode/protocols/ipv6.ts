@@ -4,7 +4,7 @@
  */
 import { u16be, u32be } from '../../packet/byte-reader.js';
 import { IpProtocol } from '../../packet/packet.js';
-import { addIssue, DecodeLimits, stop, truncated, type DecodeState } from '../decode-state.js';
+import { addIssue, DecodeLimits, reportedLength, stop, truncated, type DecodeState } from '../decode-state.js';
 import { dissectIpProtocol } from '../dissector-table.js';
 import { Ipv6View } from '../header-views.js';
 import type { Ipv6FragmentInfo } from '../header-views.js';
@@ -31,11 +31,14 @@ export function dissectIpv6(s: DecodeState, off: number, end: number): void {
     stop(s, off, end);
     return;
   }
-  let announced = u16be(d, off + 4);
-  // Payload length 0 (jumbogram or segmentation offload): use what was captured.
-  if (announced === 0) announced = end - off - 40;
-  const payloadEnd = Math.min(end, off + 40 + announced);
   let next = d[off + 6]!;
+  let announced = u16be(d, off + 4);
+  // Payload length 0 means a jumbogram only behind a hop-by-hop header (RFC 2675 §3): then use what
+  // was captured. Without one tshark 4.0 takes the 0 at its word, as it does any length: only ever
+  // shortened to what was on the wire.
+  if (announced === 0 && next === IpProtocol.HopByHop) announced = end - off - 40;
+  announced = Math.min(announced, reportedLength(s, off + 40, end));
+  const payloadEnd = Math.min(end, off + 40 + announced);
   let p = off + 40;
   let extensions: number[] | undefined;
   let fragment: Ipv6FragmentInfo | undefined;

@@ -11,5 +11,6 @@ export function dissectTcp(s: DecodeState, off: number, end: number, announced: 
   if (tcp === undefined) return;
   s.layers.push('tcp');
   s.tcp = tcp;
-  stop(s, Math.min(off + tcp.headerLength, end), end);
+  // A data offset below 5 words still has the 20 fixed bytes before anything else.
+  stop(s, Math.min(off + Math.max(tcp.headerLength, 20), end), end);
 }

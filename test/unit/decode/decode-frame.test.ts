@@ -79,17 +79,44 @@ describe('unit', () => {
       expect(p.payload.length).to.equal(0);
     });
 
-    it('gives no tcp and a bad-length issue for a data offset below 5 words', () => {
-      const tcp = encodeTcp(Buffer.alloc(0), { src: '198.18.0.1', dst: '198.18.0.2', sport: 1, dport: 2, seq: 1, flags: TcpFlag.Ack, dataOffsetWords: 4 });
+    it('keeps only the fixed fields, with a protocol-error issue, for a data offset below 5 words', () => {
+      const tcp = encodeTcp(Buffer.alloc(6), { src: '198.18.0.1', dst: '198.18.0.2', sport: 1, dport: 2, seq: 1, flags: TcpFlag.Ack, dataOffsetWords: 4 });
       const data = encodeEthernet(encodeIpv4(tcp, { src: '198.18.0.1', dst: '198.18.0.2', protocol: IpProtocol.Tcp }), { etherType: EtherType.Ipv4 });
       const p = decodeFrame(frameOf(data, LinkType.Ethernet));
+      // tshark's tcp.len: the 26-byte IP payload less the 16-byte header the offset claims.
+      expect(p.tcp).to.include({ headerLength: 16, segmentLength: 10, seq: 1 });
+      expect(p.tcp!.payload.length).to.equal(0);
+      expect(p.issues).to.deep.equal([{ code: 'protocol-error', layer: 'tcp', offset: 34, message: 'frame 1: tcp data offset 16 bytes is below the 20-byte minimum' }]);
+    });
+
+    it('gives a negative segment length and a bad-length issue for a header longer than the ip payload', () => {
+      const tcp = encodeTcp(Buffer.alloc(10), { src: '198.18.0.1', dst: '198.18.0.2', sport: 1, dport: 2, seq: 1, flags: TcpFlag.Ack, dataOffsetWords: 15 });
+      const data = encodeEthernet(encodeIpv4(tcp, { src: '198.18.0.1', dst: '198.18.0.2', protocol: IpProtocol.Tcp }), { etherType: EtherType.Ipv4 });
+      const p = decodeFrame(frameOf(data, LinkType.Ethernet));
+      expect(p.tcp).to.include({ headerLength: 60, segmentLength: -30 });
+      expect(p.issues.map((i) => i.message)).to.deep.equal(['frame 1: tcp data offset 60 bytes exceeds the 30-byte ip payload']);
+    });
+
+    it('ends an ipv4 datagram whose total length claims more than the frame with the frame', () => {
+      const tcp = encodeTcp(Buffer.alloc(10), { src: '198.18.0.1', dst: '198.18.0.2', sport: 1, dport: 2, seq: 1, flags: TcpFlag.Ack });
+      const data = encodeEthernet(encodeIpv4(tcp, { src: '198.18.0.1', dst: '198.18.0.2', protocol: IpProtocol.Tcp, totalLength: 150 }), { etherType: EtherType.Ipv4 });
+      expect(decodeFrame(frameOf(data, LinkType.Ethernet)).tcp!.segmentLength).to.equal(10);
+      // Cut by the snapshot instead, the bytes were on the wire: the total length stands.
+      const cut = decodeFrame({ ...frameOf(data, LinkType.Ethernet), originalLength: 14 + 150 });
+      expect(cut.tcp!.segmentLength).to.equal(110);
+    });
+
+    it('takes an ipv6 payload length of 0 without a hop-by-hop header at its word', () => {
+      const tcp = encodeTcp(Buffer.alloc(10), { src: 'fd00::1', dst: 'fd00::2', sport: 1, dport: 2, seq: 1, flags: TcpFlag.Ack });
+      const data = encodeEthernet(encodeIpv6(tcp, { src: 'fd00::1', dst: 'fd00::2', protocol: IpProtocol.Tcp, payloadLength: 0 }), { etherType: EtherType.Ipv6 });
+      const p = decodeFrame(frameOf(data, LinkType.Ethernet));
       expect(p.tcp).to.equal(undefined);
-      expect(p.issues).to.deep.equal([{ code: 'bad-length', layer: 'tcp', offset: 34, message: 'frame 1: tcp data offset 16 bytes is below the 20-byte minimum' }]);
+      expect(p.issues.map((i) => i.code)).to.deep.equal(['truncated']);
     });
 
     it('records a truncated tcp header when options are cut by the snaplen', () => {
       const data = buildTcpFrame(SYN);
-      const p = decodeFrame(frameOf(data.subarray(0, data.length - 4), LinkType.Ethernet));
+      const p = decodeFrame({ ...frameOf(data.subarray(0, data.length - 4), LinkType.Ethernet), originalLength: data.length });
       expect(p.issues.map((i) => i.message)).to.deep.equal(['frame 1: tcp data offset 40 bytes exceeds the 36 captured bytes']);
       expect(p.tcp!.options.mss).to.equal(1460);
     });

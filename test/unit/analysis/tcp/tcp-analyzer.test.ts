@@ -348,6 +348,24 @@ describe('createTcpAnalyzer', () => {
       expect(analyzer.push(p!)?.stream).to.equal(0);
     });
 
+    it('analyses a data offset below 5 words from the fixed fields but shows and counts nothing of it', () => {
+      const { frames, summary } = run([
+        ...handshake(F),
+        // 10 bytes of data behind a 16-byte "header": tshark's tcp.len is 14, and nextSeq moves by 14.
+        { from: 's', atUs: 3000, flags: PA | F.Fin, seq: s, ack: c, len: 10, dataOffsetWords: 4 },
+        data(0, 10, 3500),
+      ]);
+      expect(frames[3]).to.include({ stream: 0, relSeq: 1, len: 14, bogusHeaderLength: true, flags: 0, finRole: undefined });
+      expect(frames[4]!.flagNames()).to.deep.equal(['out_of_order']);
+      expect(summary.expertCounts['tcp.connection.fin']).to.equal(0);
+    });
+
+    it('numbers a header longer than its ip payload with raw numbers and no analysis', () => {
+      const { frames } = run([...handshake(F), { ...data(0, 10, 3000), dataOffsetWords: 15 }, data(0, 10, 4000)]);
+      expect(frames[3]).to.include({ stream: 0, shortSegment: true, relSeq: s, relAck: c, windowScaled: 1000 * 128 });
+      expect(frames[4]!.flagNames()).to.deep.equal([]);
+    });
+
     it('rejects a negative threshold with a ConfigError', () => {
       let caught: unknown;
       try {

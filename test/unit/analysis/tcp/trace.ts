@@ -26,7 +26,12 @@ export interface Step {
   readonly options?: TcpOptionsInput;
   /** Client port override (port-reuse tests use one port for two connections). */
   readonly clientPort?: number;
+  /** A corrupted TCP data offset (in 32-bit words), written into the finished frame. */
+  readonly dataOffsetWords?: number;
 }
+
+/** Where the TCP data offset sits in an Ethernet + option-less IPv4 frame. */
+const DATA_OFFSET_AT = 14 + 20 + 12;
 
 const BASE_TIME_NS = 1_700_000_000_000_000_000n;
 
@@ -47,6 +52,7 @@ export function packetsOf(steps: readonly Step[]): Packet[] {
       payload: Buffer.alloc(s.len ?? 0, 0x61),
       ...(s.options !== undefined ? { options: s.options } : {}),
     });
+    if (s.dataOffsetWords !== undefined) data[DATA_OFFSET_AT] = (s.dataOffsetWords << 4) | (data[DATA_OFFSET_AT]! & 0x0f);
     return decodeFrame({
       index: i + 1,
       timestampNs: BASE_TIME_NS + BigInt(Math.round(s.atUs * 1000)),
