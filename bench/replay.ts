@@ -17,6 +17,9 @@ interface ReplayFigures {
   readonly pps: number;
   readonly medianUs: number | undefined;
   readonly p99Us: number | undefined;
+  /** Frames the far side captured, of those sent. */
+  readonly received: number;
+  readonly sent: number;
 }
 
 function replayOnce(file: string, args: readonly string[], dir: string): ReplayFigures {
@@ -24,7 +27,14 @@ function replayOnce(file: string, args: readonly string[], dir: string): ReplayF
   if (r.status !== 0) throw new Error(`wirelab replay ${args.join(' ')} failed (exit ${r.status}): ${r.stderr.trim()}`);
   const pps = /\(([\d,]+) packets\/s\)/.exec(r.stdout);
   const timing = /median (\d+) µs, p99 (\d+) µs/.exec(r.stdout);
-  return { pps: Number(pps?.[1]?.replace(/,/g, '') ?? NaN), medianUs: timing ? Number(timing[1]) : undefined, p99Us: timing ? Number(timing[2]) : undefined };
+  const counts = /: (\d+) frames sent in .*, (\d+) received/.exec(r.stdout);
+  return {
+    pps: Number(pps?.[1]?.replace(/,/g, '') ?? NaN),
+    medianUs: timing ? Number(timing[1]) : undefined,
+    p99Us: timing ? Number(timing[2]) : undefined,
+    sent: Number(counts?.[1] ?? NaN),
+    received: Number(counts?.[2] ?? NaN),
+  };
 }
 
 function median(values: readonly number[]): number {
@@ -39,6 +49,7 @@ export async function benchReplay(iterations: number): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'wirelab-bench-replay-'));
   const cases: readonly { label: string; file: string; args: readonly string[] }[] = [
     { label: `--topspeed, first 50,000 frames of ${corpus.path}`, file: corpus.path, args: ['--topspeed', '--limit', '50000'] },
+    { label: `--topspeed --interface lo, first 50,000 frames of the same`, file: corpus.path, args: ['--topspeed', '--interface', 'lo', '--limit', '50000'] },
     { label: `--pps 5000, first 10,000 frames of the same`, file: corpus.path, args: ['--pps', '5000', '--limit', '10000'] },
     { label: '--speed 1, test/fixtures/captures/kernel/05_reorder_ooo_large_irtt.pcap (42 ms)', file: join(ROOT, 'test/fixtures/captures/kernel/05_reorder_ooo_large_irtt.pcap'), args: ['--speed', '1'] },
   ];
@@ -49,7 +60,9 @@ export async function benchReplay(iterations: number): Promise<string[]> {
       const runs = Array.from({ length: iterations }, () => replayOnce(c.file, c.args, dir));
       const timed = runs.filter((r) => r.medianUs !== undefined);
       const timing = timed.length === 0 ? '' : `; timing error median ${median(timed.map((r) => r.medianUs!))} µs, p99 ${median(timed.map((r) => r.p99Us!))} µs`;
-      lines.push(`replay ${c.label}: ${Math.round(median(runs.map((r) => r.pps))).toLocaleString('en-US')} packets/s${timing} (median of ${iterations})`);
+      const lost = runs.map((r) => r.sent - r.received);
+      const losses = lost.some((n) => n !== 0) ? `; frames the far side missed: ${lost.join(', ')}` : '; every frame received';
+      lines.push(`replay ${c.label}: ${Math.round(median(runs.map((r) => r.pps))).toLocaleString('en-US')} packets/s${timing}${losses} (median of ${iterations})`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -23,6 +23,7 @@ export interface ReplayCommandOptions {
   readonly topspeed?: boolean;
   readonly loop: string;
   readonly limit?: string;
+  readonly interface?: string;
   readonly out: string;
   readonly compare: boolean;
   readonly quiet?: boolean;
@@ -105,6 +106,7 @@ export async function replayCommand(capture: string, options: ReplayCommandOptio
       timing,
       loop,
       ...(limit === undefined ? {} : { limit }),
+      ...(options.interface === undefined ? {} : { interface: options.interface }),
       onReceived: (chunk) => {
         received.write(chunk);
         analyzer.stdin.write(chunk);
@@ -125,7 +127,7 @@ export async function replayCommand(capture: string, options: ReplayCommandOptio
   const lines = [
     `replayed ${capture} ${mode}${loop > 1 ? `, ${loop} loops` : ''}: ${result.sent} frames sent in ${(result.sendMs / 1000).toFixed(2)} s (${Math.round(result.achievedPps).toLocaleString('en-US')} packets/s), ${liveLines.length} received`,
     ...(timing.mode === 'topspeed' ? [] : [`timing error (send time − schedule): median ${result.timingErrorUs.median.toFixed(0)} µs, p99 ${result.timingErrorUs.p99.toFixed(0)} µs, max ${result.timingErrorUs.max.toFixed(0)} µs`]),
-    `addresses: ${result.addresses.ipv4.size} IPv4 mapped into 198.19.0.0/16, ${result.addresses.ipv6.size} IPv6 into fd00:776c:ffff::/64 (all on the receiving namespace's interface); MTU ${result.mtu}`,
+    `sent onto ${result.path}; addresses: ${result.addresses.ipv4.size} IPv4 mapped into ${result.ranges.ipv4}, ${result.addresses.ipv6.size} IPv6 into ${result.ranges.ipv6}; MTU ${result.mtu}`,
     `received capture: ${receivedPath}`,
     `live analysis (wirelab analyze - as frames arrived): ${livePath}`,
   ];

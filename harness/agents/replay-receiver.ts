@@ -13,6 +13,8 @@ export interface ReplayReceiverConfig {
   readonly device: string;
   /** BPF filter admitting only the replayed frames (their source MAC). */
   readonly filter: string;
+  /** libpcap's ring in bytes (default that of live-capture.ts). */
+  readonly bufferBytes?: number;
 }
 
 // Frames are flushed this often (not per frame, which would cost a write each at top speed).
@@ -25,6 +27,7 @@ function main(): void {
   const capture = startLiveCapture({
     device: config.device,
     filter: config.filter,
+    ...(config.bufferBytes === undefined ? {} : { bufferBytes: config.bufferBytes }),
     onFrame: (frame) => {
       writer.write({ timestampNs: frame.timestampNs, data: frame.data, originalLength: frame.originalLength });
       pending = true;

@@ -43,6 +43,8 @@ export interface AddressRanges {
   readonly ipv4Prefix: readonly [number, number];
   /** Four 16-bit groups, e.g. [0xfd00, 0x776c, 0xffff, 3]. */
   readonly ipv6Prefix: readonly [number, number, number, number];
+  /** Source MAC of the sent frames (default REPLAY_SOURCE_MAC); a run on a shared interface picks its own so its receiver sees only its frames. */
+  readonly sourceMac?: string;
 }
 
 /** Original address (hex of its bytes) → the address it became, in order of first appearance. */
@@ -90,7 +92,7 @@ export function createWireRewriter(ranges: AddressRanges): WireRewriter {
   const ipv6 = new Map<string, string>();
   const ipv4Bytes = new Map<string, Buffer>();
   const ipv6Bytes = new Map<string, Buffer>();
-  const src = macBytes(REPLAY_SOURCE_MAC);
+  const src = macBytes(ranges.sourceMac ?? REPLAY_SOURCE_MAC);
   const dst = macBytes(REPLAY_DESTINATION_MAC);
 
   function mapIpv4(orig: Buffer): Buffer {

@@ -1,12 +1,12 @@
 /**
  * wire-replay.test.ts: @netns tests of `wirelab replay`: a capture sent onto a veth of a wirelab
  * topology is captured and analysed live on the far side, and that analysis equals `wirelab analyze`
- * of the file frame for frame, at --speed 1 and at --topspeed; every address on the wire is the run's own;
- * nothing is left behind. Needs root, libpcap and a build (it runs the CLI).
+ * of the file frame for frame, at --speed 1 and at --topspeed, also on loopback (--interface lo); every
+ * address on the wire is the run's own; other interfaces are refused; nothing is left behind. Needs root, libpcap and a build (it runs the CLI).
  */
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCaptureFile } from '../../analyzer/capture/open-capture.js';
@@ -63,6 +63,9 @@ describe('wirelab replay @netns', function () {
     ['kernel/02_lost_fast_retrans.pcap', '--topspeed'],
     ['tls/21_tls12_alert.pcap', '--topspeed'],
     ['encap/icmpv6-quoted.pcap', '--topspeed'],
+    ['kernel/02_lost_fast_retrans.pcap', '--speed', '1', '--interface', 'lo'],
+    ['kernel/02_lost_fast_retrans.pcap', '--topspeed', '--interface', 'lo'],
+    ['encap/icmpv6-quoted.pcap', '--topspeed', '--interface', 'lo'],
   ] as const;
   for (const [file, ...timing] of cases) {
     it(`${file} ${timing.join(' ')}: the live analysis equals wirelab analyze frame for frame`, () => {
@@ -89,6 +92,33 @@ describe('wirelab replay @netns', function () {
     for (const a of addressesOf(await readCaptureFile(join(out, 'received.pcapng')))) {
       expect(a.startsWith('198.19.') || a.startsWith('fd00776cffff00000000'), a).to.equal(true);
     }
+  });
+
+  it('on loopback puts only its own 127.x.0.0/16 and fd00:776c:fffe:x::/64 addresses on the wire, and says where the frames went', async () => {
+    const out = join(dir, 'ranges-lo');
+    const r = wirelab(['replay', join(captures, 'encap/icmpv6-quoted.pcap'), '--topspeed', '--interface', 'lo', '-o', out, '--quiet', '--no-compare']);
+    expect(r.status, r.stdout + r.stderr).to.equal(0);
+    const ranges = /sent onto loopback interface lo; addresses: 0 IPv4 mapped into 127\.(\d+)\.0\.0\/16, 3 IPv6 into fd00:776c:fffe:([0-9a-f]+)::\/64/.exec(r.stdout);
+    expect(ranges, r.stdout).to.not.equal(null);
+    const v6 = `fd00776cfffe${ranges![2]!.padStart(4, '0')}`;
+    const seen = addressesOf(await readCaptureFile(join(out, 'received.pcapng')));
+    expect(seen.size).to.be.greaterThan(0);
+    for (const a of seen) expect(a.startsWith(`127.${ranges![1]}.`) || a.startsWith(v6), a).to.equal(true);
+  });
+
+  it('refuses an interface that is not loopback, and one that does not exist, before sending anything', () => {
+    const other = readdirSync('/sys/class/net').find((n) => (Number(readFileSync(`/sys/class/net/${n}/flags`, 'utf8')) & 0x8) === 0);
+    if (other !== undefined) {
+      const r = wirelab(['replay', join(captures, 'kernel/02_lost_fast_retrans.pcap'), '--interface', other, '-o', join(dir, 'bad-if')]);
+      expect(r.status).to.equal(2);
+      expect(r.stdout).to.equal('');
+      expect(r.stderr).to.equal(
+        `error [ERR_CONFIG]: --interface ${other}: not a loopback interface. wirelab replay sends only to loopback or into network namespaces it made itself, never onto a network it did not make; use --interface lo, or leave --interface out to replay onto a veth of a fresh wirelab topology\n`,
+      );
+    }
+    const missing = wirelab(['replay', join(captures, 'kernel/02_lost_fast_retrans.pcap'), '--interface', 'wlnope0', '-o', join(dir, 'bad-if')]);
+    expect(missing.status).to.equal(2);
+    expect(missing.stderr).to.match(/^error \[ERR_CONFIG\]: --interface wlnope0: no such interface here \(there are: .*lo.*\)\n$/);
   });
 
   it('refuses a link type it cannot send, in one line, before making any namespace', () => {
