@@ -7,6 +7,7 @@ import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { analyzeCapture } from '../analyzer/analyze-capture.js';
 import { createCaptureParser } from '../analyzer/capture/capture-parser.js';
+import { readFrameColumns } from '../analyzer/capture/frame-columns.js';
 import { decodeFrame } from '../analyzer/decode/decode-frame.js';
 import { ConfigError } from '../analyzer/errors.js';
 import { parseKeyLog } from '../analyzer/keys/key-log.js';
@@ -17,6 +18,8 @@ import { createPipeline } from '../analyzer/pipeline.js';
 export const BenchMode = {
   /** The push parser over 1 MiB file chunks; frames counted. */
   Read: 'read',
+  /** The columnar reader (frame-columns.ts): batches of typed-array columns, no object per frame. */
+  ReadColumns: 'read-columns',
   /** Read + decodeFrame. */
   Decode: 'decode',
   /** Read + the pipeline: decode, IP reassembly, TCP and TLS analysis. */
@@ -74,6 +77,13 @@ async function runOnce(mode: BenchMode, path: string): Promise<{ frames: number;
         frames++;
         check += frame.data.length;
       });
+      return { frames, check, keep: undefined };
+    case BenchMode.ReadColumns:
+      for await (const b of readFrameColumns(path)) {
+        frames += b.count;
+        const lengths = b.capturedLength;
+        for (let i = 0; i < b.count; i++) check += lengths[i]!;
+      }
       return { frames, check, keep: undefined };
     case BenchMode.Decode:
       parseFile(path, (frame) => {

@@ -60,6 +60,7 @@ interface TsharkResult {
 
 const MODES: readonly { name: string; mode: BenchMode; corpus: 'plain' | 'tunnel' | 'keyed' }[] = [
   { name: '(a) read only', mode: BenchMode.Read, corpus: 'plain' },
+  { name: '(l) read only, columnar batches (not yet under the analysis)', mode: BenchMode.ReadColumns, corpus: 'plain' },
   { name: '(b) read + decode', mode: BenchMode.Decode, corpus: 'plain' },
   { name: '(c) read + decode + TCP/TLS analysis', mode: BenchMode.Pipeline, corpus: 'plain' },
   { name: '(d) analyzeCapture keepFrames:false', mode: BenchMode.Analyze, corpus: 'plain' },
