@@ -9,6 +9,7 @@ import { analyzeCapture } from '../analyzer/analyze-capture.js';
 import { createCaptureParser } from '../analyzer/capture/capture-parser.js';
 import { readFrameColumns } from '../analyzer/capture/frame-columns.js';
 import { decodeFrame } from '../analyzer/decode/decode-frame.js';
+import { decodeTcpFast, TcpScratch } from '../analyzer/decode/fast-tcp.js';
 import { ConfigError } from '../analyzer/errors.js';
 import { parseKeyLog } from '../analyzer/keys/key-log.js';
 import type { Frame } from '../analyzer/packet/frame.js';
@@ -20,6 +21,8 @@ export const BenchMode = {
   Read: 'read',
   /** The columnar reader (frame-columns.ts): batches of typed-array columns, no object per frame. */
   ReadColumns: 'read-columns',
+  /** The columnar reader + the fast decoder (fast-tcp.ts) into one scratch record; decodeFrame for the frames it refuses. */
+  DecodeColumns: 'decode-columns',
   /** Read + decodeFrame. */
   Decode: 'decode',
   /** Read + the pipeline: decode, IP reassembly, TCP and TLS analysis. */
@@ -85,6 +88,22 @@ async function runOnce(mode: BenchMode, path: string): Promise<{ frames: number;
         for (let i = 0; i < b.count; i++) check += lengths[i]!;
       }
       return { frames, check, keep: undefined };
+    case BenchMode.DecodeColumns: {
+      const scratch = new TcpScratch();
+      for await (const b of readFrameColumns(path)) {
+        for (let i = 0; i < b.count; i++) {
+          const at = b.dataOffset[i]!;
+          const length = b.capturedLength[i]!;
+          if (decodeTcpFast(b.bytes, at, length, b.originalLength[i]!, b.linkType[i]!, scratch)) check += scratch.segmentLength;
+          else {
+            const frame: Frame = { index: b.firstIndex + i, timestampNs: b.baseNs + BigInt(b.timeNs[i]!), linkType: b.linkType[i]!, originalLength: b.originalLength[i]!, data: b.bytes.subarray(at, at + length), interfaceId: b.interfaceId[i]! };
+            if (decodeFrame(frame).tcp !== undefined) check++;
+          }
+        }
+        frames += b.count;
+      }
+      return { frames, check, keep: undefined };
+    }
     case BenchMode.Decode:
       parseFile(path, (frame) => {
         frames++;

@@ -62,6 +62,7 @@ const MODES: readonly { name: string; mode: BenchMode; corpus: 'plain' | 'tunnel
   { name: '(a) read only', mode: BenchMode.Read, corpus: 'plain' },
   { name: '(l) read only, columnar batches (not yet under the analysis)', mode: BenchMode.ReadColumns, corpus: 'plain' },
   { name: '(b) read + decode', mode: BenchMode.Decode, corpus: 'plain' },
+  { name: '(m) columnar read + fast decode (not yet under the analysis)', mode: BenchMode.DecodeColumns, corpus: 'plain' },
   { name: '(c) read + decode + TCP/TLS analysis', mode: BenchMode.Pipeline, corpus: 'plain' },
   { name: '(d) analyzeCapture keepFrames:false', mode: BenchMode.Analyze, corpus: 'plain' },
   { name: '(e) tunnelled corpus through (c)', mode: BenchMode.Pipeline, corpus: 'tunnel' },
