@@ -45,6 +45,13 @@ export const SecretsType = {
   ZigbeeApsKey: 0x5a415053,
 } as const;
 
+/** The pcap magics as a big-endian read sees them in a little-endian file. */
+export const PCAP_MICRO_SWAPPED = 0xd4c3b2a1;
+export const PCAP_NANO_SWAPPED = 0x4d3cb2a1;
+
+/** The link type in a pcap header's last word: its top six bits carry FCS information (FCS length, R, P). */
+export const PCAP_LINK_TYPE_MASK = 0x03ff_ffff;
+
 /** Size of the classic pcap file header and of each record header. */
 export const PCAP_FILE_HEADER_BYTES = 24;
 export const PCAP_RECORD_HEADER_BYTES = 16;
@@ -57,6 +64,11 @@ export const MIN_PCAP_RECORD_LIMIT_BYTES = 262_144;
 
 /** Largest pcapng block we accept; anything bigger is treated as a corrupt length field. */
 export const MAX_PCAPNG_BLOCK_BYTES = 16 * 1024 * 1024;
+
+/** The most captured bytes a classic pcap record may claim, given the header's snap length. */
+export function recordLimitForSnapLen(snapLen: number): number {
+  return Math.max(MIN_PCAP_RECORD_LIMIT_BYTES, Math.min(snapLen, MAX_PCAPNG_BLOCK_BYTES));
+}
 
 /** Snap length writers put in headers unless told otherwise (tcpdump's default). */
 export const DEFAULT_SNAP_LEN = 262_144;

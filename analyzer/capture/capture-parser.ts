@@ -9,11 +9,15 @@ import {
   MAX_PCAPNG_BLOCK_BYTES,
   MIN_PCAP_RECORD_LIMIT_BYTES,
   PCAP_FILE_HEADER_BYTES,
+  PCAP_LINK_TYPE_MASK,
+  PCAP_MICRO_SWAPPED,
+  PCAP_NANO_SWAPPED,
   PCAP_RECORD_HEADER_BYTES,
   PCAPNG_BYTE_ORDER_MAGIC,
   PcapMagic,
   PcapngBlockType,
   PcapngOption,
+  recordLimitForSnapLen,
 } from './capture-format.js';
 
 /** The container format of a capture file. */
@@ -110,9 +114,6 @@ const BYTE_ORDER_MAGIC = PCAPNG_BYTE_ORDER_MAGIC;
 const Mode = { Sniff: 0, PcapHeader: 1, PcapRecords: 2, Pcapng: 3, Failed: 4 } as const;
 type Mode = (typeof Mode)[keyof typeof Mode];
 
-/** The pcap magics as a big-endian read sees them in a little-endian file. */
-const PCAP_MICRO_SWAPPED = 0xd4c3b2a1;
-const PCAP_NANO_SWAPPED = 0x4d3cb2a1;
 const NS_PER_SEC = 1_000_000_000n;
 const TWO_POW_32 = 4_294_967_296;
 /** Timestamps below 2^53 units are combined in a double exactly, saving two bigint operations. */
@@ -375,9 +376,8 @@ class PushParser implements CaptureParser {
       throw this.fail(at, `unsupported pcap version ${major}.${minor} at offset ${at}; expected 2.x`);
     }
     const snapLen = this.le ? u32le(buf, off + 16) : u32be(buf, off + 16);
-    // The top six bits of the link-type word carry FCS information (FCS length, R, P), not the link type.
-    this.pcapLinkType = (this.le ? u32le(buf, off + 20) : u32be(buf, off + 20)) & 0x03ff_ffff;
-    this.pcapRecordLimit = Math.max(MIN_PCAP_RECORD_LIMIT_BYTES, Math.min(snapLen, MAX_PCAPNG_BLOCK_BYTES));
+    this.pcapLinkType = (this.le ? u32le(buf, off + 20) : u32be(buf, off + 20)) & PCAP_LINK_TYPE_MASK;
+    this.pcapRecordLimit = recordLimitForSnapLen(snapLen);
     this.info.interfaces.push({
       linkType: this.pcapLinkType,
       snapLen,

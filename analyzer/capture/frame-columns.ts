@@ -10,7 +10,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { CaptureFormatError } from '../errors.js';
 import { u32be, u32le } from '../packet/byte-reader.js';
-import { MAX_PCAPNG_BLOCK_BYTES, MIN_PCAP_RECORD_LIMIT_BYTES, PCAP_FILE_HEADER_BYTES, PCAP_RECORD_HEADER_BYTES, PcapMagic } from './capture-format.js';
+import { PCAP_FILE_HEADER_BYTES, PCAP_LINK_TYPE_MASK, PCAP_MICRO_SWAPPED, PCAP_NANO_SWAPPED, PCAP_RECORD_HEADER_BYTES, PcapMagic, recordLimitForSnapLen } from './capture-format.js';
 import { readCapture } from './open-capture.js';
 
 /**
@@ -51,8 +51,6 @@ export interface FrameColumnsOptions {
 const DEFAULT_CHUNK_BYTES = 4 << 20;
 const DEFAULT_MAX_FRAMES = 16_384;
 const NS_PER_SEC = 1e9;
-const PCAP_MICRO_SWAPPED = 0xd4c3b2a1;
-const PCAP_NANO_SWAPPED = 0x4d3cb2a1;
 
 function emptyColumns(maxFrames: number, bytes: Buffer): FrameColumns {
   return {
@@ -82,9 +80,8 @@ function pcapHeader(head: Buffer): { le: boolean; nsPerFrac: number; linkType: n
   return {
     le,
     nsPerFrac: magic === PcapMagic.Nanoseconds || magic === PCAP_NANO_SWAPPED ? 1 : 1000,
-    // The top six bits carry FCS information, not the link type (as the push parser).
-    linkType: (le ? u32le(head, 20) : u32be(head, 20)) & 0x03ff_ffff,
-    recordLimit: Math.max(MIN_PCAP_RECORD_LIMIT_BYTES, Math.min(snapLen, MAX_PCAPNG_BLOCK_BYTES)),
+    linkType: (le ? u32le(head, 20) : u32be(head, 20)) & PCAP_LINK_TYPE_MASK,
+    recordLimit: recordLimitForSnapLen(snapLen),
   };
 }
 
