@@ -5,23 +5,15 @@
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFrameColumns, type FrameColumnsOptions } from '../../../analyzer/capture/frame-columns.js';
 import { readCaptureFile } from '../../../analyzer/capture/open-capture.js';
 import { encodePcap } from '../../../analyzer/capture/pcap-writer.js';
 import { LinkType } from '../../../analyzer/packet/frame.js';
+import { captureFilesUnder } from '../../support/fixture-captures.js';
 
-const fixtures = new URL('../../fixtures/captures/', import.meta.url).pathname;
-
-function captureFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return captureFiles(path);
-    return /\.(pcap|pcapng)(\.gz)?$/.test(name) ? [path] : [];
-  });
-}
 
 /** One line per frame, from the columns: index, epoch ns, link type, lengths, interface, bytes. */
 async function columnFrames(path: string, options?: FrameColumnsOptions): Promise<string[]> {
@@ -61,7 +53,7 @@ describe('readFrameColumns', () => {
 
   it('gives every fixture capture the push parser’s frames (pcap read directly, pcapng and gzip through the parser)', async function () {
     this.timeout(60_000);
-    const files = captureFiles(fixtures);
+    const files = captureFilesUnder();
     expect(files.length).to.be.greaterThan(100);
     for (const file of files) {
       const expected = await parserFrames(file).catch((e: Error) => e.message);

@@ -6,22 +6,12 @@
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { readCaptureFile } from '../../../analyzer/capture/open-capture.js';
 import { decodeFrame } from '../../../analyzer/decode/decode-frame.js';
 import { decodeTcpFast, TcpScratch } from '../../../analyzer/decode/fast-tcp.js';
 import type { Frame } from '../../../analyzer/packet/frame.js';
+import { captureFilesUnder } from '../../support/fixture-captures.js';
 
-const fixtures = new URL('../../fixtures/captures/', import.meta.url).pathname;
-
-function captureFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return captureFiles(path);
-    return /\.(pcap|pcapng)(\.gz)?$/.test(name) ? [path] : [];
-  });
-}
 
 /** The fields both decoders give, from decodeFrame's Packet. */
 function slowFacts(frame: Frame): unknown {
@@ -65,7 +55,7 @@ describe('decodeTcpFast', () => {
   let kernel: Frame[] = [];
   before(async function () {
     this.timeout(60_000);
-    for (const file of captureFiles(fixtures)) {
+    for (const file of captureFilesUnder()) {
       const frames = await readCaptureFile(file).catch(() => [] as Frame[]);
       all = all.concat(frames);
       if (file.includes('/kernel/')) kernel = kernel.concat(frames);
