@@ -17,7 +17,7 @@ import { agentCommand } from '../agents/agent-process.js';
 import type { ReplayReceiverConfig } from '../agents/replay-receiver.js';
 import { registerResource } from '../cleanup.js';
 import { ipBatch } from '../netns.js';
-import { createPcapSession, withMomentaryAddresses } from '../proxy/pcap-binding.js';
+import { createPcapSession, withMomentaryAddresses, type PcapSession } from '../proxy/pcap-binding.js';
 import { createTopology } from '../topology.js';
 import { createWireRewriter, REPLAY_SOURCE_MAC, type AddressMap, type AddressRanges, type WireRewriter } from './rewrite.js';
 
@@ -103,14 +103,17 @@ interface ReplayPath {
   readonly description: string;
   /** The interface the receiver captures on. */
   readonly receiverDevice: string;
-  /** BPF filter admitting only this run's frames. */
-  readonly receiverFilter: string;
   /** The receiver's libpcap ring, when the default is too small. */
   readonly receiverBufferBytes?: number;
   spawnReceiver(command: string, args: readonly string[], options: SpawnOptions): ChildProcess;
   /** Opens `sender` for sending on the path's sending interface. */
-  openSender(sender: ReturnType<typeof createPcapSession>): Promise<void>;
+  openSender(sender: PcapSession): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Opens a pcap session on `device` for sending only: its filter admits nothing anyone sends. */
+function openForSending(sender: PcapSession, device: string): void {
+  sender.open(device, 'ether src 02:77:6c:ff:ff:ff', 1 << 20, Buffer.alloc(65_536));
 }
 
 /** A fresh topology: sent from the root-side veth end, received in the client namespace, every mapped address on its interface. */
@@ -131,10 +134,8 @@ async function openTopologyPath(mtu: number, mapped: AddressMap): Promise<Replay
   return {
     description: `a veth into namespace ${topo.client.netns}`,
     receiverDevice: topo.client.ifname,
-    receiverFilter: `ether src ${REPLAY_SOURCE_MAC}`,
     spawnReceiver: (command, args, options) => topo.spawn(topo.client, command, args, options),
-    // Only sending: the filter admits nothing the receiving side could send back.
-    openSender: (sender) => withMomentaryAddresses([{ link: topo.clientLink, address: net }], () => sender.open(topo.clientLink, 'ether src 02:77:6c:ff:ff:ff', 1 << 20, Buffer.alloc(65_536))),
+    openSender: (sender) => withMomentaryAddresses([{ link: topo.clientLink, address: net }], () => openForSending(sender, topo.clientLink)),
     close: () => topo.close(),
   };
 }
@@ -155,11 +156,13 @@ function interfaceNames(): string[] {
 export function loopbackMtu(name: string): number {
   let flags: number;
   try {
+    // An interface name never holds a slash, and '.'/'..' are no interfaces: nothing else reaches the path.
+    if (name.includes('/') || name === '.' || name === '..') throw new Error('not an interface name');
     flags = Number(readFileSync(`/sys/class/net/${name}/flags`, 'utf8').trim());
   } catch {
     throw new ConfigError(`--interface ${name}: no such interface here (there are: ${interfaceNames().join(', ') || 'none'})`);
   }
-  if ((flags & IFF_LOOPBACK) === 0 || name.includes('/')) {
+  if ((flags & IFF_LOOPBACK) === 0) {
     throw new ConfigError(
       `--interface ${name}: not a loopback interface. wirelab replay sends only to loopback or into network namespaces it made itself, never onto a network it did not make; use --interface lo, or leave --interface out to replay onto a veth of a fresh wirelab topology`,
     );
@@ -168,7 +171,7 @@ export function loopbackMtu(name: string): number {
 }
 
 /** Address ranges and a source MAC of this run's own on a shared loopback, so concurrent replays there do not see each other's frames. */
-function loopbackRanges(): AddressRanges & { readonly sourceMac: string } {
+function loopbackRanges(): AddressRanges {
   // 127.0.x.x holds the usual 127.0.0.1; the second octet is picked from 100–254.
   const octet = randomInt(100, 255);
   const mac = `02:77:6c:${randomInt(0, 256).toString(16).padStart(2, '0')}:${octet.toString(16).padStart(2, '0')}:01`;
@@ -180,7 +183,7 @@ function loopbackRanges(): AddressRanges & { readonly sourceMac: string } {
  * host's, so the kernel takes them as meant for another host and drops them after the capture saw
  * them, and libpcap skips the outgoing copy on loopback: each frame is received once.
  */
-function openLoopbackPath(name: string, sourceMac: string): ReplayPath {
+function openLoopbackPath(name: string): ReplayPath {
   const children = new Set<ChildProcess>();
   const kill = (): void => {
     for (const c of children) c.kill('SIGTERM');
@@ -189,7 +192,6 @@ function openLoopbackPath(name: string, sourceMac: string): ReplayPath {
   return {
     description: `loopback interface ${name}`,
     receiverDevice: name,
-    receiverFilter: `ether src ${sourceMac}`,
     receiverBufferBytes: LOOPBACK_RING_BYTES,
     spawnReceiver: (command, args, options) => {
       const child = spawn(command, args, options);
@@ -198,9 +200,7 @@ function openLoopbackPath(name: string, sourceMac: string): ReplayPath {
       child.on('error', () => children.delete(child));
       return child;
     },
-    openSender: async (sender) => {
-      sender.open(name, 'ether src 02:77:6c:ff:ff:ff', 1 << 20, Buffer.alloc(65_536));
-    },
+    openSender: async (sender) => openForSending(sender, name),
     close: async () => {
       kill();
       unregister();
@@ -236,8 +236,9 @@ export async function replayOntoWire(options: WireReplayOptions): Promise<WireRe
   const rewriter = first.rewriter;
   let path: ReplayPath | undefined;
   try {
-    path = onLoopback ? openLoopbackPath(options.interface!, (ranges as { sourceMac: string }).sourceMac) : await openTopologyPath(mtu, rewriter.addresses);
-    const receiverConfig: ReplayReceiverConfig = { device: path.receiverDevice, filter: path.receiverFilter, ...(path.receiverBufferBytes === undefined ? {} : { bufferBytes: path.receiverBufferBytes }) };
+    path = onLoopback ? openLoopbackPath(options.interface!) : await openTopologyPath(mtu, rewriter.addresses);
+    // The receiver admits only this run's frames: their source MAC.
+    const receiverConfig: ReplayReceiverConfig = { device: path.receiverDevice, filter: `ether src ${ranges.sourceMac ?? REPLAY_SOURCE_MAC}`, ...(path.receiverBufferBytes === undefined ? {} : { bufferBytes: path.receiverBufferBytes }) };
     const receiver = agentCommand('replay-receiver', receiverConfig);
     const child = path.spawnReceiver(receiver.command, receiver.args, { cwd: receiver.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
@@ -292,7 +293,7 @@ export async function replayOntoWire(options: WireReplayOptions): Promise<WireRe
 
 /** Sends every frame of every loop on its schedule; the send error of each frame in µs. */
 async function sendAll(
-  sender: ReturnType<typeof createPcapSession>,
+  sender: PcapSession,
   rewriter: WireRewriter,
   options: WireReplayOptions,
   framesPerLoop: number,
